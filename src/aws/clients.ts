@@ -1,0 +1,31 @@
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsSettings } from './settings.js';
+
+/** The configuration every SDK client gets: one region, one endpoint, one shared credential provider. */
+export interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials: AwsCredentialIdentityProvider;
+  retryMode: 'adaptive';
+  maxAttempts: number;
+}
+
+export function clientConfig(settings: AwsSettings, credentials: AwsCredentialIdentityProvider): ClientConfig {
+  return {
+    region: settings.region ?? 'us-east-1',
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    credentials,
+    // Adaptive retries add client-side rate limiting on top of backoff: throttling during a long rollout
+    // slows slipway down instead of failing it.
+    retryMode: 'adaptive',
+    maxAttempts: 6,
+  };
+}
+
+/**
+ * Builds an SDK client from its constructor. Flows import client modules lazily (`await import(...)`)
+ * so the first frame never waits for the SDK.
+ */
+export function makeClient<T>(Client: new (config: ClientConfig) => T, config: ClientConfig): T {
+  return new Client(config);
+}

@@ -1,0 +1,71 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { Prompter } from '../engine/prompter.js';
+import { validateMfaCode } from '../engine/prompter.js';
+import { readProfileConfig } from '../local/aws-files.js';
+import { isFresh, SessionCache } from './session-cache.js';
+import type { AwsSettings } from './settings.js';
+
+export interface SharedCredentials {
+  provider: AwsCredentialIdentityProvider;
+  /** Forget cached credentials (an ExpiredToken mid-flow): the next call asks for a fresh MFA code. */
+  invalidate(): void;
+}
+
+/**
+ * One credential provider per process, shared by every client. It resolves the standard chain
+ * (env, profile, SSO, role + MFA…), asks for an MFA code through the Prompter, and dedupes concurrent
+ * refreshes: an MFA code is single-use, so two clients refreshing at once must share one AssumeRole.
+ */
+export async function createSharedCredentials(settings: AwsSettings, prompter: Prompter, env: NodeJS.ProcessEnv = process.env): Promise<SharedCredentials> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const profile = settings.profile ?? 'default';
+  const profileConfig = readProfileConfig(profile, env);
+  const cache =
+    profileConfig.role_arn && profileConfig.mfa_serial && !env.AWS_ACCESS_KEY_ID
+      ? new SessionCache(profile, profileConfig.role_arn, profileConfig.mfa_serial, env)
+      : undefined;
+
+  const askMfa = async (serial: string): Promise<string> => {
+    const code = await prompter.mfaCode({ serial, message: `MFA code for ${serial}` });
+    const problem = validateMfaCode(code);
+    if (problem) throw new Error(problem);
+    return code.trim();
+  };
+
+  let chain = makeChain();
+  function makeChain(): AwsCredentialIdentityProvider {
+    return fromNodeProviderChain({
+      profile: settings.profile,
+      mfaCodeProvider: askMfa,
+      clientConfig: { region: settings.region ?? 'us-east-1', ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) },
+    });
+  }
+
+  let current: AwsCredentialIdentity | undefined;
+  let inFlight: Promise<AwsCredentialIdentity> | undefined;
+
+  const provider: AwsCredentialIdentityProvider = async () => {
+    if (current && isFresh(current)) return current;
+    inFlight ??= (async () => {
+      try {
+        const cached = cache?.read();
+        if (cached) return (current = cached);
+        const resolved = await chain();
+        if (cache && resolved.sessionToken && resolved.expiration) cache.write(resolved);
+        return (current = resolved);
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    provider,
+    invalidate() {
+      current = undefined;
+      cache?.clear();
+      chain = makeChain();
+    },
+  };
+}

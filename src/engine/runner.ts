@@ -1,0 +1,153 @@
+import { journalableAnswers, resolveAnswers, validateGivenAnswers } from './answers.js';
+import { CancelledError, toErrorReport } from './errors.js';
+import type { DoneHow, EmitEvent, RunResult } from './events.js';
+import { Journal, listUnfinishedRuns, readJournal, type JournalData, type RunSummary } from './journal.js';
+import type { Prompter } from './prompter.js';
+import type { Answers, Flow, Outputs, StepContext } from './types.js';
+
+export interface RunOptions {
+  flow: Flow<any>;
+  /** Answers from flags and the --answers file, keyed by question id. */
+  given: Answers;
+  prompter: Prompter;
+  emit: EmitEvent;
+  /** Cancels the running step (first Ctrl-C). The journal is kept. */
+  cancel: AbortSignal;
+  acceptDefaults?: boolean;
+  /** Resume exactly this journal (from `slipway resume` or the home screen). */
+  journalPath?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs a flow from wherever its journal says it got to. Every step is probed first: a defined probe
+ * means done (skipped, outputs adopted); otherwise intent is journaled, apply runs, and its outputs
+ * are journaled. So a crash anywhere is repaired by running again.
+ */
+export async function runFlow(options: RunOptions): Promise<RunResult> {
+  const { flow, prompter, emit, cancel } = options;
+  const env = options.env ?? process.env;
+  validateGivenAnswers(flow.questions, options.given);
+
+  const previous = await pickPreviousRun(options, env);
+  const answers = await resolveAnswers(flow.questions, {
+    given: options.given,
+    journaled: previous?.answers ?? {},
+    prompter,
+    acceptDefaults: options.acceptDefaults ?? false,
+  });
+  const target = previous && sameAnswers(previous.answers, answers) ? previous.target : await flow.target(answers);
+  const stepOrder = flow.steps.map((s) => ({ id: s.id, title: s.title }));
+  const { journal, resumed } = Journal.open(flow.name, target, stepOrder, env);
+  const started = Date.now();
+  try {
+    journal.recordAnswers(journalableAnswers(flow.questions, answers));
+    emit({ type: 'run-started', runId: journal.snapshot.runId, flow: flow.name, title: flow.title, target, resumed, journalPath: journal.path, steps: stepOrder, at: Date.now() });
+
+    const outputs: Record<string, Outputs> = {};
+    const failures: RunResult['failures'] = [];
+    const base: StepContext = { answers, outputs, prompter, signal: cancel, report: { log() {}, progress() {} } };
+    let status: RunResult['status'] = 'done';
+    const context = await flow.context(base);
+
+    for (const step of flow.steps) {
+      if (cancel.aborted) {
+        status = 'cancelled';
+        break;
+      }
+      emit({ type: 'step-started', stepId: step.id, at: Date.now() });
+      const stepContext = {
+        ...context,
+        report: {
+          log: (line: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'step-log', stepId: step.id, line, level, at: Date.now() }),
+          progress: (label: string, current: number, total?: number, unit?: 'bytes' | 'items') =>
+            emit({ type: 'step-progress', stepId: step.id, label, current, total, unit, at: Date.now() }),
+        },
+      };
+      const recorded = journal.snapshot.steps[step.id]?.status;
+      try {
+        let result = await step.probe(stepContext);
+        let how: DoneHow = recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';
+        if (result === undefined) {
+          journal.recordIntent(step.id, step.title);
+          result = await step.apply(stepContext);
+          how = 'applied';
+        }
+        assertNoSecretKeys(step.id, result);
+        journal.recordDone(step.id, step.title, result);
+        outputs[step.id] = result;
+        emit({ type: 'step-done', stepId: step.id, how, outputs: result, at: Date.now() });
+      } catch (error) {
+        if (cancel.aborted || error instanceof CancelledError) {
+          journal.recordFailure(step.id, step.title, 'cancelled');
+          emit({ type: 'step-cancelled', stepId: step.id, at: Date.now() });
+          status = 'cancelled';
+          break;
+        }
+        const report = toErrorReport(error);
+        journal.recordFailure(step.id, step.title, report.message);
+        emit({ type: 'step-failed', stepId: step.id, error: report, at: Date.now() });
+        failures.push({ stepId: step.id, title: step.title, error: report });
+        status = 'failed';
+        if (!flow.keepGoing) break;
+      }
+    }
+
+    journal.finish(status);
+    const result: RunResult = {
+      flow: flow.name,
+      runId: journal.snapshot.runId,
+      status,
+      target,
+      journalPath: journal.path,
+      resumed,
+      outputs,
+      failures,
+      summary: status === 'done' || flow.keepGoing ? (flow.summary?.(outputs) ?? []) : [],
+      durationMs: Date.now() - started,
+    };
+    emit({ type: 'run-finished', result, at: Date.now() });
+    return result;
+  } finally {
+    journal.close();
+  }
+}
+
+/**
+ * Which earlier run this one continues: the journal named by `slipway resume`, else the unfinished run
+ * of this flow whose answers agree with what was given now. When several agree, the person picks.
+ */
+async function pickPreviousRun(options: RunOptions, env: NodeJS.ProcessEnv): Promise<JournalData | undefined> {
+  if (options.journalPath) return readJournal(options.journalPath);
+  const candidates = listUnfinishedRuns(env)
+    .filter((run): run is RunSummary => 'flow' in run && run.flow === options.flow.name)
+    .map((run) => ({ run, data: readJournal(run.path) }))
+    .filter(({ data }) => Object.entries(options.given).every(([id, value]) => data.answers[id] === undefined || String(data.answers[id]) === String(value)));
+  if (candidates.length === 0) return undefined;
+  if (candidates.length === 1 || !options.prompter.interactive) return candidates[0]?.data;
+  const choice = await options.prompter.select({
+    id: 'resume-run',
+    message: `There are ${candidates.length} unfinished ${options.flow.name} runs. Which one?`,
+    choices: [
+      ...candidates.map(({ run }, index) => ({ value: String(index), label: `${describeTarget(run.target)} — at "${run.reached ?? 'the end'}"`, hint: run.updatedAt })),
+      { value: 'new', label: 'Start a new run' },
+    ],
+  });
+  return choice === 'new' ? undefined : candidates[Number(choice)]?.data;
+}
+
+export function describeTarget(target: { account?: string; region?: string; app?: string; env?: string }): string {
+  return [target.app && `${target.app}${target.env ? `/${target.env}` : ''}`, target.account, target.region].filter(Boolean).join(' · ') || 'local';
+}
+
+function sameAnswers(journaled: Answers, now: Answers): boolean {
+  return Object.entries(journaled).every(([id, value]) => now[id] === value);
+}
+
+const SECRET_KEY = /secret|password|passwd|token|seed|private.?key/i;
+
+/** A safety net: outputs are journaled in clear, so a step that returns a secret is a bug. */
+function assertNoSecretKeys(stepId: string, outputs: Outputs): void {
+  const offending = Object.keys(outputs).find((key) => SECRET_KEY.test(key));
+  if (offending) throw new Error(`Step ${stepId} returned "${offending}", which looks like a secret; secrets never go in the journal.`);
+}

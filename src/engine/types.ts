@@ -1,0 +1,75 @@
+import type { Prompter } from './prompter.js';
+
+/** JSON-serialisable values a step hands to later steps and to the journal. Never secrets. */
+export type Outputs = Record<string, unknown>;
+
+/** What a run is about: the journal is keyed by these, so two targets never share progress. */
+export interface Target {
+  account?: string;
+  region?: string;
+  app?: string;
+  env?: string;
+}
+
+/** Emitted by a step while it works; the runner stamps the step id and forwards it as an event. */
+export interface StepReporter {
+  log(line: string, level?: 'info' | 'warn' | 'error'): void;
+  progress(label: string, current: number, total?: number, unit?: 'bytes' | 'items'): void;
+}
+
+/** Everything a step sees. `C` is the flow's own context (clients, answers, settings). */
+export interface StepContext<A extends Answers = Answers> {
+  answers: A;
+  /** Outputs of the steps before this one, by step id (probed or applied in this run). */
+  outputs: Record<string, Outputs>;
+  prompter: Prompter;
+  report: StepReporter;
+  /** Aborted when the user cancels the running step (first Ctrl-C). Pass it to every child process and SDK call. */
+  signal: AbortSignal;
+}
+
+export interface Step<C extends StepContext = StepContext> {
+  /** Stable journal key: renaming it makes old journals re-probe this step, nothing worse. */
+  id: string;
+  title: string;
+  /** One line saying what apply would do, for --plan and production approval. */
+  plan?(c: C): string;
+  /** Read-only. Defined means "already done": the step is skipped and these outputs adopted. */
+  probe(c: C): Promise<Outputs | undefined>;
+  /** Idempotent. Its outputs are journaled. */
+  apply(c: C): Promise<Outputs>;
+}
+
+export type Answers = Record<string, string | number | boolean>;
+
+export interface Question {
+  /** Key in the answers object and in the journal. */
+  id: string;
+  /** Command-line flag that supplies it non-interactively, e.g. `--user-name`. */
+  flag: string;
+  message: string;
+  kind: 'text' | 'select' | 'confirm' | 'number';
+  choices?: { value: string; label: string }[];
+  default?: string | number | boolean | ((answers: Answers) => string | number | boolean | undefined);
+  /** Returns a message saying what is wrong, or undefined when the value is fine. */
+  validate?(value: string): string | undefined;
+  /** Secrets are asked every time and never journaled. */
+  secret?: boolean;
+  /** Ask only when this returns true for the answers so far. */
+  when?(answers: Answers): boolean;
+}
+
+export interface Flow<C extends StepContext = StepContext> {
+  name: string;
+  title: string;
+  questions: Question[];
+  /** Works out the target (account, region, app, env) before any step runs; decides which journal to use. */
+  target(answers: Answers): Promise<Target>;
+  /** Builds the flow's context from the base context (e.g. adds SDK clients, lazily imported). */
+  context(base: StepContext): Promise<C>;
+  steps: Step<C>[];
+  /** Run every step even when one fails (checks, like doctor); the run still ends failed. */
+  keepGoing?: boolean;
+  /** One or two lines for the end of the run, from the outputs. */
+  summary?(outputs: Record<string, Outputs>): string[];
+}
