@@ -6,7 +6,8 @@ export type DoneHow =
   | 'applied' // apply ran in this run
   | 'confirmed' // journaled as done earlier; the probe confirmed it is still there
   | 'adopted' // journaled intent without outputs (a crash mid-apply); the probe found the result
-  | 'found'; // nothing journaled, but it already existed (made by hand or by another machine)
+  | 'found' // nothing journaled, but it already existed (made by hand or by another machine)
+  | 'checked'; // a read-only check passed
 
 export type RunEvent =
   | { type: 'run-started'; runId: string; flow: string; title: string; target: Target; resumed: boolean; journalPath: string; steps: { id: string; title: string }[]; at: number }

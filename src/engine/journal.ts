@@ -24,6 +24,8 @@ export interface JournalData {
   flow: string;
   target: Target;
   status: RunStatus;
+  /** False for check flows: their runs are recorded but never offered for resuming. */
+  resumable: boolean;
   startedAt: string;
   updatedAt: string;
   /** What the user answered. Secrets are never put here (the runner filters them out). */
@@ -49,16 +51,22 @@ export class Journal {
   ) {}
 
   /** Opens the run for `flow` + `target`: an unfinished one is resumed, otherwise a new one starts. */
-  static open(flow: string, target: Target, stepOrder: { id: string; title: string }[], env: NodeJS.ProcessEnv = process.env): { journal: Journal; resumed: boolean } {
+  static open(
+    flow: string,
+    target: Target,
+    stepOrder: { id: string; title: string }[],
+    options: { resumable?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ): { journal: Journal; resumed: boolean } {
+    const { resumable = true, env = process.env } = options;
     const path = join(journalsDir(env), journalFileName(flow, target));
     const lock = JournalLock.acquire(path);
     try {
       const existing = existsSync(path) ? readJournal(path) : undefined;
-      const resumed = existing !== undefined && existing.status !== 'done';
+      const resumed = resumable && existing !== undefined && existing.status !== 'done';
       const now = new Date().toISOString();
       const data: JournalData = resumed
         ? { ...existing, status: 'running', stepOrder, updatedAt: now }
-        : { version: 1, runId: newRunId(), flow, target, status: 'running', startedAt: now, updatedAt: now, answers: {}, stepOrder, steps: {} };
+        : { version: 1, runId: newRunId(), flow, target, status: 'running', resumable, startedAt: now, updatedAt: now, answers: {}, stepOrder, steps: {} };
       const journal = new Journal(path, data, lock);
       journal.save();
       return { journal, resumed };
@@ -137,6 +145,7 @@ function isJournalData(value: unknown): value is JournalData {
     typeof v.flow === 'string' &&
     typeof v.target === 'object' &&
     typeof v.status === 'string' &&
+    typeof v.resumable === 'boolean' &&
     typeof v.answers === 'object' &&
     Array.isArray(v.stepOrder) &&
     typeof v.steps === 'object'
@@ -165,7 +174,7 @@ export function listUnfinishedRuns(env: NodeJS.ProcessEnv = process.env): (RunSu
     const path = join(dir, name);
     try {
       const data = readJournal(path);
-      if (data.status === 'done') continue;
+      if (data.status === 'done' || !data.resumable) continue;
       runs.push(summarise(path, data));
     } catch (error) {
       runs.push({ path, broken: error instanceof Error ? error.message : String(error) });

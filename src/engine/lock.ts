@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { LockedError } from './errors.js';
 
 /**
@@ -10,6 +11,7 @@ export class JournalLock {
   private constructor(readonly path: string, private readonly journalPath: string) {}
 
   static acquire(journalPath: string): JournalLock {
+    mkdirSync(dirname(journalPath), { recursive: true, mode: 0o700 });
     const lock = new JournalLock(`${journalPath}.lock`, journalPath);
     lock.take();
     return lock;

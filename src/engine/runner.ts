@@ -3,7 +3,7 @@ import { CancelledError, toErrorReport } from './errors.js';
 import type { DoneHow, EmitEvent, RunResult } from './events.js';
 import { Journal, listUnfinishedRuns, readJournal, type JournalData, type RunSummary } from './journal.js';
 import type { Prompter } from './prompter.js';
-import type { Answers, Flow, Outputs, StepContext } from './types.js';
+import type { Answers, Flow, Outputs, StepContext, Target } from './types.js';
 
 export interface RunOptions {
   flow: Flow<any>;
@@ -29,16 +29,18 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
   const env = options.env ?? process.env;
   validateGivenAnswers(flow.questions, options.given);
 
-  const previous = await pickPreviousRun(options, env);
+  const checks = flow.kind === 'checks';
+  const previous = checks ? undefined : await pickPreviousRun(options, env);
   const answers = await resolveAnswers(flow.questions, {
     given: options.given,
     journaled: previous?.answers ?? {},
     prompter,
     acceptDefaults: options.acceptDefaults ?? false,
   });
-  const target = previous && sameAnswers(previous.answers, answers) ? previous.target : await flow.target(answers);
+  // The target decides the journal: a resumed run whose answers now point elsewhere starts its own.
+  const target = options.journalPath && previous ? previous.target : await flow.target(answers);
   const stepOrder = flow.steps.map((s) => ({ id: s.id, title: s.title }));
-  const { journal, resumed } = Journal.open(flow.name, target, stepOrder, env);
+  const { journal, resumed } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env });
   const started = Date.now();
   try {
     journal.recordAnswers(journalableAnswers(flow.questions, answers));
@@ -67,7 +69,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
       const recorded = journal.snapshot.steps[step.id]?.status;
       try {
         let result = await step.probe(stepContext);
-        let how: DoneHow = recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';
+        let how: DoneHow = checks ? 'checked' : recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';
         if (result === undefined) {
           journal.recordIntent(step.id, step.title);
           result = await step.apply(stepContext);
@@ -89,7 +91,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
         emit({ type: 'step-failed', stepId: step.id, error: report, at: Date.now() });
         failures.push({ stepId: step.id, title: step.title, error: report });
         status = 'failed';
-        if (!flow.keepGoing) break;
+        if (!checks) break;
       }
     }
 
@@ -103,7 +105,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
       resumed,
       outputs,
       failures,
-      summary: status === 'done' || flow.keepGoing ? (flow.summary?.(outputs) ?? []) : [],
+      summary: status === 'done' || checks ? (flow.summary?.(outputs) ?? []) : [],
       durationMs: Date.now() - started,
     };
     emit({ type: 'run-finished', result, at: Date.now() });
@@ -123,6 +125,12 @@ async function pickPreviousRun(options: RunOptions, env: NodeJS.ProcessEnv): Pro
     .filter((run): run is RunSummary => 'flow' in run && run.flow === options.flow.name)
     .map((run) => ({ run, data: readJournal(run.path) }))
     .filter(({ data }) => Object.entries(options.given).every(([id, value]) => data.answers[id] === undefined || String(data.answers[id]) === String(value)));
+  const matching = [];
+  for (const candidate of candidates) {
+    const target = await options.flow.target({ ...candidate.data.answers, ...options.given });
+    if (sameTarget(target, candidate.data.target)) matching.push(candidate);
+  }
+  candidates.splice(0, candidates.length, ...matching);
   if (candidates.length === 0) return undefined;
   if (candidates.length === 1 || !options.prompter.interactive) return candidates[0]?.data;
   const choice = await options.prompter.select({
@@ -140,8 +148,8 @@ export function describeTarget(target: { account?: string; region?: string; app?
   return [target.app && `${target.app}${target.env ? `/${target.env}` : ''}`, target.account, target.region].filter(Boolean).join(' · ') || 'local';
 }
 
-function sameAnswers(journaled: Answers, now: Answers): boolean {
-  return Object.entries(journaled).every(([id, value]) => now[id] === value);
+function sameTarget(a: Target, b: Target): boolean {
+  return a.account === b.account && a.region === b.region && a.app === b.app && a.env === b.env;
 }
 
 const SECRET_KEY = /secret|password|passwd|token|seed|private.?key/i;

@@ -68,8 +68,12 @@ export interface Flow<C extends StepContext = StepContext> {
   /** Builds the flow's context from the base context (e.g. adds SDK clients, lazily imported). */
   context(base: StepContext): Promise<C>;
   steps: Step<C>[];
-  /** Run every step even when one fails (checks, like doctor); the run still ends failed. */
-  keepGoing?: boolean;
+  /**
+   * `changes` (the default): steps change things, a failure stops the run, and re-running resumes it.
+   * `checks` (doctor): steps only look; every step runs even when one fails, and each run starts
+   * afresh (there is nothing to resume in a check).
+   */
+  kind?: 'changes' | 'checks';
   /** One or two lines for the end of the run, from the outputs. */
   summary?(outputs: Record<string, Outputs>): string[];
 }

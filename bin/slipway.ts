@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { ArgsError, parseCli, USAGE } from '../src/cli/args.js';
+import { chooseMode } from '../src/cli/mode.js';
+import { printError } from '../src/cli/print-error.js';
+import { ExitCode, UsageError } from '../src/engine/errors.js';
+
+declare const SLIPWAY_VERSION: string;
+
+/**
+ * Entry point. Decides the mode from argv and the terminal, then imports only that front end: the
+ * first frame must not wait for the AWS SDK, inquirer or anything a flow loads later.
+ */
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseCli(argv);
+  } catch (error) {
+    if (!(error instanceof ArgsError)) throw error;
+    process.stderr.write(`slipway: ${error.message}\n\n${USAGE}`);
+    return ExitCode.usage;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return ExitCode.ok;
+  }
+  if (args.version) {
+    process.stdout.write(`slipway ${SLIPWAY_VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const mode = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
+  try {
+    if (mode === 'tui') {
+      const { startTui } = await import('../screens/start.js');
+      return await startTui(args);
+    }
+    const { startLines } = await import('../src/console/start.js');
+    return await startLines(args, mode);
+  } catch (error) {
+    printError(error, args.json);
+    return error instanceof UsageError ? ExitCode.usage : ExitCode.failed;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    printError(error, false);
+    process.exitCode = ExitCode.failed;
+  },
+);

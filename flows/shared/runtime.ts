@@ -1,0 +1,8 @@
+import type { AwsSettings } from '../../src/aws/settings.js';
+
+/** What every flow gets from the command line: where AWS calls go, and the environment it runs in. */
+export interface Runtime {
+  aws: AwsSettings;
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+}

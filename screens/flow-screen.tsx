@@ -1,0 +1,133 @@
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import type { CliArgs } from '../src/cli/args.js';
+import { readAnswersFile } from '../src/cli/answers-file.js';
+import { findFlow } from '../src/cli/flows.js';
+import { makeRuntime } from '../src/cli/runtime.js';
+import { ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
+import type { RunEvent } from '../src/engine/events.js';
+import { runFlow } from '../src/engine/runner.js';
+import { elapsed } from '../src/present/format.js';
+import { ErrorPanel } from './error-panel.js';
+import { Footer } from './footer.js';
+import { Header } from './header.js';
+import { LivePane } from './live-pane.js';
+import { PromptArea } from './prompts/prompt-area.js';
+import type { PromptBroker } from './state/prompt-broker.js';
+import { initialRunView, reduceRunView } from './state/run-view.js';
+import { StepList } from './step-list.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export interface FlowScreenProps {
+  flowName: string;
+  journalPath?: string;
+  region?: string;
+  args: CliArgs;
+  env: NodeJS.ProcessEnv;
+  broker: PromptBroker;
+  onExit(code: number, events: RunEvent[]): void;
+  onHome(): void;
+}
+
+/**
+ * State container for one run: starts the runner, folds its events into the view, owns Ctrl-C
+ * (first press cancels the step and keeps the journal, the second leaves with 130).
+ */
+export function FlowScreen({ flowName, journalPath, region, args, env, broker, onExit, onHome }: FlowScreenProps) {
+  const [view, dispatch] = useReducer(reduceRunView, initialRunView(findFlow(flowName)?.label ?? flowName));
+  const [fatal, setFatal] = useState<{ error: ErrorReport; code: number }>();
+  const [cancelling, setCancelling] = useState(false);
+  const controller = useMemo(() => new AbortController(), []);
+  const events = useRef<RunEvent[]>([]);
+  const prompt = useSyncExternalStore(broker.subscribe, broker.getSnapshot);
+  const { rows, columns } = useTerminalSize();
+  const runtime = useMemo(() => safely(() => makeRuntime(args, env, region)), [args, env, region]);
+
+  useEffect(() => {
+    (async () => {
+      const entry = findFlow(flowName);
+      if (!entry) throw new UsageError(`This slipway does not know the flow "${flowName}".`, { fix: 'Update slipway, or discard the run from the home screen.' });
+      if (!runtime.value) throw runtime.error;
+      const given = args.answersFile ? readAnswersFile(args.answersFile) : {};
+      const flow = await entry.load(runtime.value);
+      await runFlow({
+        flow,
+        given,
+        prompter: broker,
+        cancel: controller.signal,
+        acceptDefaults: args.yes,
+        journalPath,
+        env,
+        emit: (event) => {
+          events.current.push(event);
+          dispatch(event);
+        },
+      });
+    })().catch((error: unknown) => setFatal({ error: toErrorReport(error), code: error instanceof UsageError ? ExitCode.usage : ExitCode.failed }));
+    return () => controller.abort();
+  }, []);
+
+  const finished = view.result !== undefined || fatal !== undefined;
+  const code = fatal?.code ?? (view.result?.status === 'done' ? ExitCode.ok : view.result?.status === 'cancelled' ? ExitCode.cancelled : ExitCode.failed);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      if (finished || cancelling) return onExit(finished ? code : ExitCode.cancelled, events.current);
+      setCancelling(true);
+      controller.abort();
+      broker.cancel();
+      return;
+    }
+    if (!finished || prompt) return;
+    if (input === 'q' || key.return) onExit(code, events.current);
+    else if (input === 'h') onHome();
+  });
+
+  const failed = view.steps.filter((s) => s.status === 'failed' && s.error);
+  const reserved = 3 + view.steps.length + (prompt ? 4 : 0) + failed.length * 4 + 4;
+  const paneHeight = Math.max(3, Math.min(12, rows - reserved));
+
+  return (
+    <Box flexDirection="column">
+      <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} />
+      {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps are checked against AWS and skipped.`}</Text> : null}
+      <StepList steps={view.steps} />
+      {!finished ? <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} /> : <LivePane log={view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />}
+      {failed.map((s) => (s.error ? <ErrorPanel key={s.id} title={s.title} error={s.error} /> : null))}
+      {fatal ? <ErrorPanel title="Could not start" error={fatal.error} /> : null}
+      {prompt && !cancelling ? (
+        <Box paddingX={1} marginTop={1}>
+          <PromptArea request={prompt} />
+        </Box>
+      ) : null}
+      {view.result ? <Outcome status={view.result.status} summary={view.result.summary} durationMs={view.result.durationMs} failures={view.result.failures.length} /> : null}
+      {cancelling && !finished ? <Text color="yellow">{'  Cancelling the running step… press Ctrl-C again to leave now.'}</Text> : null}
+      <Footer keys={finished ? [['enter/q', 'leave'], ['h', 'home']] : prompt ? [['enter', 'answer'], ['ctrl-c', 'cancel step']] : [['ctrl-c', 'cancel step (journal kept)']]} />
+    </Box>
+  );
+}
+
+function Outcome({ status, summary, durationMs, failures }: { status: string; summary: string[]; durationMs: number; failures: number }) {
+  const headline =
+    status === 'done'
+      ? `Done in ${elapsed(durationMs)}.`
+      : status === 'cancelled'
+        ? 'Cancelled. The journal is kept: `slipway resume` carries on from here.'
+        : `${failures} step${failures === 1 ? '' : 's'} failed. Fix what is named above and run again: finished steps are skipped.`;
+  return (
+    <Box flexDirection="column" paddingX={1} marginTop={1}>
+      {summary.map((line) => (
+        <Text key={line}>{line}</Text>
+      ))}
+      <Text bold color={status === 'done' ? 'green' : status === 'cancelled' ? 'yellow' : 'red'}>{headline}</Text>
+    </Box>
+  );
+}
+
+function safely<T>(make: () => T): { value: T; error?: undefined } | { value?: undefined; error: unknown } {
+  try {
+    return { value: make() };
+  } catch (error) {
+    return { error };
+  }
+}

@@ -1,0 +1,79 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import { FLOWS } from '../src/cli/flows.js';
+import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
+import { Footer } from './footer.js';
+import { Header } from './header.js';
+import { SelectList } from './prompts/select-list.js';
+
+export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'quit' };
+
+export interface HomeScreenProps {
+  runs: RunListing[];
+  /** `slipway resume` shows only the unfinished runs. */
+  runsOnly?: boolean;
+  profile?: string;
+  region?: string;
+  notice?: string;
+  onChoose(choice: HomeChoice): void;
+}
+
+/** Presentational: what slipway can do, and the runs waiting to be resumed. */
+export function HomeScreen({ runs, runsOnly = false, profile, region, notice, onChoose }: HomeScreenProps) {
+  const [picked, setPicked] = useState<RunListing>();
+  useInput((input, key) => {
+    if (input === 'q' || (key.ctrl && input === 'c')) onChoose({ kind: 'quit' });
+    if (key.escape && picked) setPicked(undefined);
+  });
+
+  if (picked) {
+    return (
+      <Box flexDirection="column">
+        <Header title="resume" profile={profile} region={region} />
+        <Box paddingX={1} flexDirection="column">
+          <Text bold>{describeRun(picked)}</Text>
+          <SelectList
+            items={[
+              ...(isBroken(picked) ? [] : [{ value: 'resume', label: 'Resume it', hint: 'finished steps are checked and skipped' }]),
+              { value: 'discard', label: 'Discard its journal', hint: 'resources already made in AWS stay as they are' },
+              { value: 'back', label: 'Back' },
+            ]}
+            onSelect={(value) => {
+              if (value === 'back') setPicked(undefined);
+              else onChoose(value === 'resume' ? { kind: 'resume', run: picked } : { kind: 'discard', run: picked });
+            }}
+          />
+        </Box>
+        <Footer keys={[['↑↓', 'move'], ['enter', 'choose'], ['esc', 'back'], ['q', 'quit']]} />
+      </Box>
+    );
+  }
+
+  const items = [
+    ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
+    ...(runsOnly ? [] : FLOWS.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
+    { value: 'quit', label: 'Quit' },
+  ];
+  return (
+    <Box flexDirection="column">
+      <Header title={runsOnly ? 'resume' : 'home'} profile={profile} region={region} />
+      <Box paddingX={1} flexDirection="column">
+        {notice ? <Text color="green">{notice}</Text> : null}
+        <Text bold>{runs.length ? `Unfinished runs (${runs.length}) — pick one to resume or discard:` : runsOnly ? 'No unfinished runs.' : 'No unfinished runs.'}</Text>
+        {!runsOnly ? <Text dimColor>Every flow can be stopped at any moment and picked up again here.</Text> : null}
+        <Box marginTop={1}>
+          <SelectList
+            items={items}
+            onSelect={(value) => {
+              if (value === 'quit') return onChoose({ kind: 'quit' });
+              if (value.startsWith('flow:')) return onChoose({ kind: 'flow', flow: value.slice(5) });
+              const run = runs[Number(value.slice(4))];
+              if (run) setPicked(run);
+            }}
+          />
+        </Box>
+      </Box>
+      <Footer keys={[['↑↓', 'move'], ['enter', 'choose'], ['q', 'quit']]} />
+    </Box>
+  );
+}

@@ -1,0 +1,74 @@
+import { PasswordInput, TextInput } from '@inkjs/ui';
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { PromptRequest } from '../state/prompt-broker.js';
+import { SelectList } from './select-list.js';
+
+/** Renders the flow's current question; submitting resolves it. A failed validation asks again in place. */
+export function PromptArea({ request }: { request: PromptRequest }) {
+  switch (request.kind) {
+    case 'text':
+      return <TextQuestion request={request} />;
+    case 'select':
+      return (
+        <Box flexDirection="column">
+          <Text bold>{request.ask.message}</Text>
+          <SelectList items={request.ask.choices} initial={request.ask.default} onSelect={request.resolve} />
+        </Box>
+      );
+    case 'confirm':
+      return <ConfirmQuestion request={request} />;
+    case 'qr':
+      return <QrPanel request={request} />;
+  }
+}
+
+function TextQuestion({ request }: { request: Extract<PromptRequest, { kind: 'text' }> }) {
+  const [problem, setProblem] = useState<string>();
+  const submit = (raw: string) => {
+    const value = raw.trim() === '' && request.ask.default !== undefined ? request.ask.default : raw.trim();
+    const issue = request.ask.validate?.(value) ?? (value === '' ? 'An answer is needed.' : undefined);
+    if (issue) setProblem(issue);
+    else request.resolve(value);
+  };
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text bold>{request.ask.message}</Text>
+        {request.ask.default !== undefined && !request.masked ? <Text dimColor>{` (${request.ask.default})`}</Text> : null}
+        <Text bold>{': '}</Text>
+        {request.masked ? <PasswordInput onSubmit={submit} /> : <TextInput onSubmit={submit} />}
+      </Box>
+      {problem ? <Text color="red">{`  ${problem}`}</Text> : null}
+    </Box>
+  );
+}
+
+function ConfirmQuestion({ request }: { request: Extract<PromptRequest, { kind: 'confirm' }> }) {
+  useInput((input, key) => {
+    if (/^y$/i.test(input)) request.resolve(true);
+    else if (/^n$/i.test(input)) request.resolve(false);
+    else if (key.return && request.ask.default !== undefined) request.resolve(request.ask.default);
+  });
+  const hint = request.ask.default === undefined ? 'y/n' : request.ask.default ? 'Y/n' : 'y/N';
+  return (
+    <Text>
+      <Text bold>{request.ask.message}</Text>
+      <Text dimColor>{` (${hint}) `}</Text>
+    </Text>
+  );
+}
+
+function QrPanel({ request }: { request: Extract<PromptRequest, { kind: 'qr' }> }) {
+  useInput((_input, key) => {
+    if (key.return) request.resolve();
+  });
+  return (
+    <Box flexDirection="column">
+      <Text bold>{request.show.title}</Text>
+      <Text>{request.rendered}</Text>
+      <Text>{`Cannot scan it? Enter this key by hand: ${request.show.fallback}`}</Text>
+      <Text dimColor>Press Enter once it is in your authenticator app. It is shown only now and never stored.</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,43 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+
+export interface SelectItem {
+  value: string;
+  label: string;
+  hint?: string;
+}
+
+/**
+ * A vertical menu: ↑/↓ (or k/j) move, Enter picks. Written here rather than taken from @inkjs/ui,
+ * whose Select does not report Enter on the already-selected default.
+ */
+export function SelectList({ items, initial, onSelect, isActive = true, maxVisible = 8 }: { items: SelectItem[]; initial?: string; onSelect(value: string): void; isActive?: boolean; maxVisible?: number }) {
+  const [index, setIndex] = useState(() => Math.max(0, items.findIndex((i) => i.value === initial)));
+  useInput(
+    (input, key) => {
+      if (key.upArrow || input === 'k') setIndex((i) => (i - 1 + items.length) % items.length);
+      else if (key.downArrow || input === 'j') setIndex((i) => (i + 1) % items.length);
+      else if (key.return) {
+        const item = items[index];
+        if (item) onSelect(item.value);
+      }
+    },
+    { isActive },
+  );
+  const start = Math.min(Math.max(0, index - Math.floor(maxVisible / 2)), Math.max(0, items.length - maxVisible));
+  const visible = items.slice(start, start + maxVisible);
+  return (
+    <Box flexDirection="column">
+      {visible.map((item, i) => {
+        const focused = start + i === index;
+        return (
+          <Box key={item.value}>
+            <Text color={focused ? 'cyan' : undefined}>{focused ? '❯ ' : '  '}{item.label}</Text>
+            {item.hint && focused ? <Text dimColor>{`  ${item.hint}`}</Text> : null}
+          </Box>
+        );
+      })}
+      {items.length > maxVisible ? <Text dimColor>{`  ${start + 1}–${start + visible.length} of ${items.length}`}</Text> : null}
+    </Box>
+  );
+}

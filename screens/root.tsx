@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import type { CliArgs } from '../src/cli/args.js';
+import { unfinishedRuns, describeRun, isBroken } from '../src/cli/runs.js';
+import { discardRun } from '../src/engine/journal.js';
+import { ExitCode } from '../src/engine/errors.js';
+import type { RunEvent } from '../src/engine/events.js';
+import { FlowScreen } from './flow-screen.js';
+import { HomeScreen, type HomeChoice } from './home-screen.js';
+import type { PromptBroker } from './state/prompt-broker.js';
+
+export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string } | { kind: 'flow'; flow: string; journalPath?: string; region?: string; key: number };
+
+export interface RootProps {
+  args: CliArgs;
+  env: NodeJS.ProcessEnv;
+  initial: Screen;
+  broker: PromptBroker;
+  profile?: string;
+  region?: string;
+  onExit(code: number, events: RunEvent[]): void;
+}
+
+/** Owns navigation between home and a run, and the exit of the whole app. */
+export function Root({ args, env, initial, broker, profile, region, onExit }: RootProps) {
+  const [screen, setScreen] = useState<Screen>(initial);
+  const [runs, setRuns] = useState(() => unfinishedRuns(env));
+
+  if (screen.kind === 'flow') {
+    return (
+      <FlowScreen
+        key={screen.key}
+        flowName={screen.flow}
+        journalPath={screen.journalPath}
+        region={screen.region}
+        args={args}
+        env={env}
+        broker={broker}
+        onExit={onExit}
+        onHome={() => {
+          setRuns(unfinishedRuns(env));
+          setScreen({ kind: 'home' });
+        }}
+      />
+    );
+  }
+
+  const choose = (choice: HomeChoice) => {
+    switch (choice.kind) {
+      case 'quit':
+        return onExit(ExitCode.ok, []);
+      case 'flow':
+        return setScreen({ kind: 'flow', flow: choice.flow, key: Date.now() });
+      case 'resume':
+        if (!isBroken(choice.run)) setScreen({ kind: 'flow', flow: choice.run.flow, journalPath: choice.run.path, region: choice.run.target.region, key: Date.now() });
+        return;
+      case 'discard': {
+        let notice: string;
+        try {
+          discardRun(choice.run.path);
+          notice = `Discarded ${describeRun(choice.run)}.`;
+        } catch (error) {
+          notice = error instanceof Error ? error.message : String(error);
+        }
+        setRuns(unfinishedRuns(env));
+        return setScreen({ kind: 'home', runsOnly: screen.runsOnly, notice });
+      }
+    }
+  };
+  return <HomeScreen runs={runs} runsOnly={screen.runsOnly} profile={profile} region={region} notice={screen.notice} onChoose={choose} />;
+}

@@ -1,0 +1,70 @@
+import { render } from 'ink';
+import type { CliArgs } from '../src/cli/args.js';
+import { resolveAwsSettings } from '../src/aws/settings.js';
+import { createLineRenderer } from '../src/console/line-renderer.js';
+import { ExitCode } from '../src/engine/errors.js';
+import type { RunEvent } from '../src/engine/events.js';
+import { unfinishedRuns } from '../src/cli/runs.js';
+import { Root, type Screen } from './root.js';
+import { PromptBroker } from './state/prompt-broker.js';
+import { enterAlternateScreen } from './terminal.js';
+
+/**
+ * The full-screen wizard. Runs in the alternate screen (restored on every exit path); when it ends,
+ * the run is replayed as plain lines onto the normal screen so the scrollback keeps a record.
+ */
+export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const initial = initialScreen(args, env);
+  if (typeof initial === 'number') return initial;
+  const aws = resolveAwsSettings({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl }, env);
+  const terminal = enterAlternateScreen(process.stdout);
+  const broker = new PromptBroker();
+
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    const finish = (code: number, events: RunEvent[]) => {
+      if (finished) return;
+      finished = true;
+      app.unmount();
+      terminal.restore();
+      process.off('SIGTERM', onTerminate);
+      process.off('SIGHUP', onTerminate);
+      const print = createLineRenderer((line) => process.stdout.write(`${line}\n`));
+      for (const event of events) print(event);
+      resolve(code);
+    };
+    // SIGTERM/SIGHUP (a closed terminal, `kill`): leave the alternate screen before going.
+    const onTerminate = () => {
+      finish(143, []);
+      process.exit(143);
+    };
+    process.on('SIGTERM', onTerminate);
+    process.on('SIGHUP', onTerminate);
+
+    const app = render(<Root args={args} env={env} initial={initial} broker={broker} profile={aws.profile} region={aws.region} onExit={finish} />, {
+      exitOnCtrlC: false,
+      patchConsole: true,
+    });
+    app.waitUntilExit().catch(() => finish(ExitCode.failed, []));
+    if (env.SLIPWAY_FIRST_FRAME_REPORT) reportFirstFrame(env.SLIPWAY_FIRST_FRAME_REPORT);
+  });
+}
+
+function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
+  if (args.command === 'doctor') return { kind: 'flow', flow: 'doctor', key: 0 };
+  if (args.command === 'resume') {
+    if (args.rest[0] === undefined) return { kind: 'home', runsOnly: true };
+    const run = unfinishedRuns(env)[Number(args.rest[0]) - 1];
+    if (!run || 'broken' in run) {
+      process.stderr.write(`slipway: there is no resumable run number ${args.rest[0]} (see \`slipway resume --list\`).\n`);
+      return ExitCode.usage;
+    }
+    return { kind: 'flow', flow: run.flow, journalPath: run.path, region: run.target.region, key: 0 };
+  }
+  return { kind: 'home' };
+}
+
+/** For bench/first-frame: peak memory once the first frame is on screen (ink renders synchronously). */
+function reportFirstFrame(path: string): void {
+  import('node:fs').then(({ writeFileSync }) => writeFileSync(path, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, uptimeMs: process.uptime() * 1000 })));
+}

@@ -1,0 +1,98 @@
+import type { RunEvent, RunResult, DoneHow } from '../../src/engine/events.js';
+import type { ErrorReport } from '../../src/engine/errors.js';
+import type { Target } from '../../src/engine/types.js';
+import type { StepStatus } from '../../src/present/format.js';
+
+export interface StepView {
+  id: string;
+  title: string;
+  status: StepStatus;
+  startedAt?: number;
+  endedAt?: number;
+  how?: DoneHow;
+  detail?: string;
+  error?: ErrorReport;
+}
+
+export interface ProgressView {
+  label: string;
+  current: number;
+  total?: number;
+  unit?: 'bytes' | 'items';
+}
+
+export interface LogLine {
+  text: string;
+  level: 'info' | 'warn' | 'error';
+}
+
+export interface RunView {
+  title: string;
+  target: Target;
+  resumed: boolean;
+  journalPath?: string;
+  steps: StepView[];
+  /** Log lines of the running step; older ones scroll out (the live pane stays short). */
+  log: LogLine[];
+  progress: ProgressView[];
+  /** The account as soon as any step learns it, for the header. */
+  account?: string;
+  result?: RunResult;
+}
+
+export const MAX_LOG_LINES = 200;
+
+export function initialRunView(title: string): RunView {
+  return { title, target: {}, resumed: false, steps: [], log: [], progress: [] };
+}
+
+/** Pure reducer from engine events to what the flow screen shows; unit-tested without ink. */
+export function reduceRunView(view: RunView, event: RunEvent): RunView {
+  switch (event.type) {
+    case 'run-started':
+      return {
+        ...view,
+        title: event.title,
+        target: event.target,
+        resumed: event.resumed,
+        journalPath: event.journalPath,
+        account: event.target.account ?? view.account,
+        steps: event.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+      };
+    case 'step-started':
+      return { ...view, log: [], progress: [], steps: patch(view.steps, event.stepId, { status: 'running', startedAt: event.at }) };
+    case 'step-log':
+      return { ...view, log: [...view.log, { text: event.line, level: event.level }].slice(-MAX_LOG_LINES) };
+    case 'step-progress': {
+      const others = view.progress.filter((p) => p.label !== event.label);
+      const index = view.progress.findIndex((p) => p.label === event.label);
+      const next = { label: event.label, current: event.current, total: event.total, unit: event.unit };
+      const progress = index === -1 ? [...others, next] : view.progress.map((p, i) => (i === index ? next : p));
+      return { ...view, progress };
+    }
+    case 'step-done': {
+      const account = typeof event.outputs.account === 'string' ? event.outputs.account : view.account;
+      // Warnings stay visible after the step: they are what the person must read.
+      const kept = view.log.filter((l) => l.level !== 'info');
+      return { ...view, account, log: kept, progress: [], steps: patch(view.steps, event.stepId, { status: 'done', endedAt: event.at, how: event.how, detail: summarise(event.outputs) }) };
+    }
+    case 'step-failed':
+      return { ...view, progress: [], steps: patch(view.steps, event.stepId, { status: 'failed', endedAt: event.at, error: event.error }) };
+    case 'step-cancelled':
+      return { ...view, progress: [], steps: patch(view.steps, event.stepId, { status: 'cancelled', endedAt: event.at }) };
+    case 'run-finished':
+      return { ...view, result: event.result };
+  }
+}
+
+function patch(steps: StepView[], id: string, change: Partial<StepView>): StepView[] {
+  return steps.map((s) => (s.id === id ? { ...s, ...change } : s));
+}
+
+function summarise(outputs: Record<string, unknown>): string {
+  return Object.entries(outputs)
+    .filter(([, v]) => v !== undefined && v !== '' && typeof v !== 'object' && typeof v !== 'boolean')
+    .slice(0, 2)
+    .map(([, v]) => String(v))
+    .join(' · ');
+}

@@ -1,0 +1,67 @@
+import type { RunEvent } from '../engine/events.js';
+import { describeTarget } from '../engine/runner.js';
+import { bar, bytes, describeHow, describeOutputs, elapsed, mark } from '../present/format.js';
+
+/** Progress lines are rate-limited: a log file should not get a line per chunk. */
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Turns run events into one line each, for --plain, TERM=dumb, CI logs and screen readers. Stateful
+ * only to know step titles and start times.
+ */
+export function createLineRenderer(write: (line: string) => void, options: { ascii?: boolean } = {}) {
+  const ascii = options.ascii ?? false;
+  const titles = new Map<string, string>();
+  const startedAt = new Map<string, number>();
+  const lastProgress = new Map<string, number>();
+
+  return (event: RunEvent): void => {
+    switch (event.type) {
+      case 'run-started':
+        for (const s of event.steps) titles.set(s.id, s.title);
+        write(`${event.title} · ${describeTarget(event.target)}${event.resumed ? ' · resuming an unfinished run' : ''}`);
+        break;
+      case 'step-started':
+        startedAt.set(event.stepId, event.at);
+        break;
+      case 'step-log':
+        write(`    ${event.level === 'info' ? '' : `${event.level}: `}${event.line}`);
+        break;
+      case 'step-progress': {
+        const key = `${event.stepId}/${event.label}`;
+        const done = event.total !== undefined && event.current >= event.total;
+        if (!done && event.at - (lastProgress.get(key) ?? 0) < PROGRESS_EVERY_MS) break;
+        lastProgress.set(key, event.at);
+        const amount = event.unit === 'bytes' ? `${bytes(event.current)}${event.total ? ` / ${bytes(event.total)}` : ''}` : `${event.current}${event.total ? `/${event.total}` : ''}`;
+        write(`    ${event.label} ${event.total ? `${bar(event.current, event.total, 20, true)} ` : ''}${amount}`);
+        break;
+      }
+      case 'step-done': {
+        const how = describeHow(event.how);
+        const details = [how, describeOutputs(event.outputs)].filter(Boolean).join(' · ');
+        write(`  ${mark('done', ascii)} ${titles.get(event.stepId)}${details ? ` — ${details}` : ''} (${took(event.stepId, event.at)})`);
+        break;
+      }
+      case 'step-failed':
+        write(`  ${mark('failed', ascii)} ${titles.get(event.stepId)} — ${event.error.message} (${took(event.stepId, event.at)})`);
+        if (event.error.why) write(`      why: ${event.error.why}`);
+        if (event.error.fix) write(`      fix: ${event.error.fix}`);
+        break;
+      case 'step-cancelled':
+        write(`  ${mark('cancelled', ascii)} ${titles.get(event.stepId)} — cancelled`);
+        break;
+      case 'run-finished': {
+        const { result } = event;
+        for (const line of result.summary) write(line);
+        if (result.status === 'done') write(`Done in ${elapsed(result.durationMs)}.`);
+        else if (result.status === 'cancelled') write(`Cancelled. The journal is kept: \`slipway resume\` carries on from here.`);
+        else write(`${result.failures.length} step${result.failures.length === 1 ? '' : 's'} failed. Fix what is named above and run again: finished steps are skipped.`);
+        break;
+      }
+    }
+  };
+
+  function took(stepId: string, at: number): string {
+    return elapsed(at - (startedAt.get(stepId) ?? at));
+  }
+}

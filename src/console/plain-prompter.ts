@@ -1,0 +1,53 @@
+import { CancelledError } from '../engine/errors.js';
+import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SelectAsk, TextAsk } from '../engine/prompter.js';
+import { validateMfaCode } from '../engine/prompter.js';
+
+/**
+ * Line-mode questions with @inquirer/prompts (loaded on first use). Only ever used when no ink app is
+ * mounted, so two readers never compete for stdin.
+ */
+export class PlainPrompter implements Prompter {
+  readonly interactive = true;
+  constructor(private readonly signal: AbortSignal) {}
+
+  async text(ask: TextAsk): Promise<string> {
+    const { input } = await import('@inquirer/prompts');
+    return this.guard(input({ message: ask.message, default: ask.default, validate: (v) => ask.validate?.(v) ?? true }, { signal: this.signal }));
+  }
+  async select<T extends string>(ask: SelectAsk<T>): Promise<T> {
+    const { select } = await import('@inquirer/prompts');
+    return this.guard(
+      select<T>({ message: ask.message, default: ask.default, choices: ask.choices.map((c) => ({ value: c.value, name: c.label, description: c.hint })) }, { signal: this.signal }),
+    );
+  }
+  async confirm(ask: ConfirmAsk): Promise<boolean> {
+    const { confirm } = await import('@inquirer/prompts');
+    return this.guard(confirm({ message: ask.message, default: ask.default }, { signal: this.signal }));
+  }
+  async secret(ask: TextAsk): Promise<string> {
+    const { password } = await import('@inquirer/prompts');
+    return this.guard(password({ message: ask.message, mask: '*', validate: (v) => ask.validate?.(v) ?? true }, { signal: this.signal }));
+  }
+  async mfaCode(ask: MfaAsk): Promise<string> {
+    const { input } = await import('@inquirer/prompts');
+    return this.guard(input({ message: ask.message ?? `MFA code for ${ask.serial}`, validate: (v) => validateMfaCode(v) ?? true }, { signal: this.signal }));
+  }
+  async showQr(show: QrShow): Promise<void> {
+    const { toString } = await import('qrcode');
+    const code = await toString(show.data, { type: 'utf8', errorCorrectionLevel: 'L' });
+    process.stdout.write(`${show.title}\n${code}\nCannot scan it? Enter this key by hand: ${show.fallback}\n`);
+    const { confirm } = await import('@inquirer/prompts');
+    await this.guard(confirm({ message: 'Added it to your authenticator app?', default: true }, { signal: this.signal, clearPromptOnDone: true }));
+  }
+
+  /** Inquirer rejects with ExitPromptError on Ctrl-C and AbortPromptError on our signal: both are a cancel. */
+  private async guard<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'ExitPromptError' || name === 'AbortPromptError' || this.signal.aborted) throw new CancelledError();
+      throw error;
+    }
+  }
+}
