@@ -5,9 +5,9 @@ import { readAnswersFile } from '../src/cli/answers-file.js';
 import { findFlow } from '../src/cli/flows.js';
 import { makeRuntime } from '../src/cli/runtime.js';
 import { ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
-import type { RunEvent } from '../src/engine/events.js';
+import type { RunEvent, RunResult } from '../src/engine/events.js';
 import { runFlow } from '../src/engine/runner.js';
-import { elapsed } from '../src/present/format.js';
+import { outcomeHeadline } from '../src/present/outcome.js';
 import { ErrorPanel } from './error-panel.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
@@ -83,9 +83,13 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, o
     else if (input === 'h') onHome();
   });
 
-  const failed = view.steps.filter((s) => s.status === 'failed' && s.error);
-  const reserved = 3 + view.steps.length + (prompt ? 4 : 0) + failed.length * 4 + 4;
-  const paneHeight = Math.max(3, Math.min(12, rows - reserved));
+  const failures = view.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ title: s.title, error: s.error }] : []));
+  if (fatal) failures.push({ title: 'Could not start', error: fatal.error });
+  // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
+  const fixedRows = 3 + (view.resumed ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
+  const failureRows = Math.max(0, rows - fixedRows - 5);
+  const maxFailures = Math.max(1, Math.floor(failureRows / 4));
+  const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - Math.min(failures.length, maxFailures) * 4 - 2));
 
   return (
     <Box flexDirection="column">
@@ -93,33 +97,27 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, o
       {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps are checked against AWS and skipped.`}</Text> : null}
       <StepList steps={view.steps} />
       {!finished ? <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} /> : <LivePane log={view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />}
-      {failed.map((s) => (s.error ? <ErrorPanel key={s.id} title={s.title} error={s.error} /> : null))}
-      {fatal ? <ErrorPanel title="Could not start" error={fatal.error} /> : null}
+      <ErrorPanel failures={failures} maxShown={maxFailures} />
       {prompt && !cancelling ? (
         <Box paddingX={1} marginTop={1}>
           <PromptArea request={prompt} />
         </Box>
       ) : null}
-      {view.result ? <Outcome status={view.result.status} summary={view.result.summary} durationMs={view.result.durationMs} failures={view.result.failures.length} /> : null}
+      {view.result ? <Outcome result={view.result} /> : null}
       {cancelling && !finished ? <Text color="yellow">{'  Cancelling the running step… press Ctrl-C again to leave now.'}</Text> : null}
       <Footer keys={finished ? [['enter/q', 'leave'], ['h', 'home']] : prompt ? [['enter', 'answer'], ['ctrl-c', 'cancel step']] : [['ctrl-c', 'cancel step (journal kept)']]} />
     </Box>
   );
 }
 
-function Outcome({ status, summary, durationMs, failures }: { status: string; summary: string[]; durationMs: number; failures: number }) {
-  const headline =
-    status === 'done'
-      ? `Done in ${elapsed(durationMs)}.`
-      : status === 'cancelled'
-        ? 'Cancelled. The journal is kept: `slipway resume` carries on from here.'
-        : `${failures} step${failures === 1 ? '' : 's'} failed. Fix what is named above and run again: finished steps are skipped.`;
+function Outcome({ result }: { result: RunResult }) {
+  const { status } = result;
   return (
     <Box flexDirection="column" paddingX={1} marginTop={1}>
-      {summary.map((line) => (
+      {result.summary.map((line) => (
         <Text key={line}>{line}</Text>
       ))}
-      <Text bold color={status === 'done' ? 'green' : status === 'cancelled' ? 'yellow' : 'red'}>{headline}</Text>
+      <Text bold color={status === 'done' ? 'green' : status === 'cancelled' ? 'yellow' : 'red'}>{outcomeHeadline(result)}</Text>
     </Box>
   );
 }

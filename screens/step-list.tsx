@@ -4,21 +4,32 @@ import { describeHow, mark, type StepStatus } from '../src/present/format.js';
 import { Elapsed } from './elapsed.js';
 import type { StepView } from './state/run-view.js';
 
-const COLOR: Record<StepStatus, string | undefined> = { pending: undefined, running: 'cyan', done: 'green', failed: 'red', cancelled: 'yellow' };
+const COLOR: Record<StepStatus, string | undefined> = { pending: 'gray', running: 'cyan', done: 'green', failed: 'red', cancelled: 'yellow' };
 
+/** One line per step, never wrapped: a long detail is cut, the error panel below has the full story. */
 export function StepList({ steps }: { steps: StepView[] }) {
   return (
     <Box flexDirection="column" paddingX={1}>
-      {steps.map((step) => (
-        <Box key={step.id} gap={1}>
-          {step.status === 'running' ? <Spinner /> : <Text color={COLOR[step.status]}>{mark(step.status)}</Text>}
-          <Text color={step.status === 'pending' ? 'gray' : undefined}>{step.title}</Text>
-          {step.how && describeHow(step.how) ? <Text dimColor>{`(${describeHow(step.how)})`}</Text> : null}
-          {step.detail ? <Text dimColor>{`— ${step.detail}`}</Text> : null}
-          {step.status === 'failed' && step.error ? <Text color="red">{`— ${step.error.message}`}</Text> : null}
-          {step.startedAt !== undefined ? <Elapsed since={step.startedAt} until={step.endedAt} /> : null}
-        </Box>
-      ))}
+      {steps.map((step) => {
+        const how = step.how ? describeHow(step.how) : undefined;
+        const detail = [how && `(${how})`, step.detail && `— ${step.detail}`].filter(Boolean).join(' ');
+        return (
+          <Box key={step.id}>
+            <Box width={2} flexShrink={0}>
+              {step.status === 'running' ? <Spinner /> : <Text color={COLOR[step.status]}>{mark(step.status)}</Text>}
+            </Box>
+            <Box flexGrow={1} flexShrink={1}>
+              <Text wrap="truncate-end" color={step.status === 'pending' ? 'gray' : undefined}>
+                {step.title}
+                {detail ? <Text dimColor>{` ${detail}`}</Text> : null}
+              </Text>
+            </Box>
+            <Box flexShrink={0} marginLeft={1}>
+              {step.startedAt !== undefined ? <Elapsed since={step.startedAt} until={step.endedAt} /> : null}
+            </Box>
+          </Box>
+        );
+      })}
     </Box>
   );
 }

@@ -31,13 +31,14 @@ export function SelectList({ items, initial, onSelect, isActive = true, maxVisib
       {visible.map((item, i) => {
         const focused = start + i === index;
         return (
-          <Box key={item.value}>
-            <Text color={focused ? 'cyan' : undefined}>{focused ? '❯ ' : '  '}{item.label}</Text>
-            {item.hint && focused ? <Text dimColor>{`  ${item.hint}`}</Text> : null}
-          </Box>
+          <Text key={item.value} color={focused ? 'cyan' : undefined} wrap="truncate-end">
+            {focused ? '❯ ' : '  '}
+            {item.label}
+          </Text>
         );
       })}
       {items.length > maxVisible ? <Text dimColor>{`  ${start + 1}–${start + visible.length} of ${items.length}`}</Text> : null}
+      {items[index]?.hint ? <Text dimColor wrap="truncate-end">{`  ${items[index]?.hint}`}</Text> : null}
     </Box>
   );
 }

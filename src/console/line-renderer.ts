@@ -1,6 +1,7 @@
 import type { RunEvent } from '../engine/events.js';
 import { describeTarget } from '../engine/runner.js';
 import { bar, bytes, describeHow, describeOutputs, elapsed, mark } from '../present/format.js';
+import { outcomeHeadline } from '../present/outcome.js';
 
 /** Progress lines are rate-limited: a log file should not get a line per chunk. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -53,9 +54,7 @@ export function createLineRenderer(write: (line: string) => void, options: { asc
       case 'run-finished': {
         const { result } = event;
         for (const line of result.summary) write(line);
-        if (result.status === 'done') write(`Done in ${elapsed(result.durationMs)}.`);
-        else if (result.status === 'cancelled') write(`Cancelled. The journal is kept: \`slipway resume\` carries on from here.`);
-        else write(`${result.failures.length} step${result.failures.length === 1 ? '' : 's'} failed. Fix what is named above and run again: finished steps are skipped.`);
+        write(outcomeHeadline(result));
         break;
       }
     }

@@ -23,6 +23,7 @@ export interface RunResult {
   flow: string;
   runId: string;
   status: 'done' | 'failed' | 'cancelled';
+  kind: 'changes' | 'checks';
   target: Target;
   journalPath: string;
   resumed: boolean;

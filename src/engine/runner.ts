@@ -100,6 +100,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
       flow: flow.name,
       runId: journal.snapshot.runId,
       status,
+      kind: checks ? 'checks' : 'changes',
       target,
       journalPath: journal.path,
       resumed,

@@ -1,0 +1,17 @@
+import type { RunResult } from '../engine/events.js';
+import { elapsed } from './format.js';
+
+/** The last line of a run, the same in every front end. */
+export function outcomeHeadline(result: RunResult): string {
+  const failed = result.failures.length;
+  switch (result.status) {
+    case 'done':
+      return `Done in ${elapsed(result.durationMs)}.`;
+    case 'cancelled':
+      return 'Cancelled. The journal is kept: `slipway resume` carries on from here.';
+    case 'failed':
+      return result.kind === 'checks'
+        ? `${failed} check${failed === 1 ? '' : 's'} failed. Fix what is named above and run \`slipway ${result.flow}\` again.`
+        : `${failed === 1 ? 'A step' : `${failed} steps`} failed. Fix what is named above and run again: finished steps are checked and skipped.`;
+  }
+}
