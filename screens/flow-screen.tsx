@@ -2,7 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import type { CliArgs } from '../src/cli/args.js';
 import { readAnswersFile } from '../src/cli/answers-file.js';
-import { findFlow } from '../src/cli/flows.js';
+import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { makeRuntime } from '../src/cli/runtime.js';
 import { ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
 import type { RunEvent, RunResult } from '../src/engine/events.js';
@@ -25,6 +25,8 @@ export interface FlowScreenProps {
   args: CliArgs;
   env: NodeJS.ProcessEnv;
   broker: PromptBroker;
+  /** The flows this screen can run (the registry; tests pass their own). */
+  flows?: FlowEntry[];
   onExit(code: number, events: RunEvent[]): void;
   onHome(): void;
 }
@@ -33,7 +35,8 @@ export interface FlowScreenProps {
  * State container for one run: starts the runner, folds its events into the view, owns Ctrl-C
  * (first press cancels the step and keeps the journal, the second leaves with 130).
  */
-export function FlowScreen({ flowName, journalPath, region, args, env, broker, onExit, onHome }: FlowScreenProps) {
+export function FlowScreen({ flowName, journalPath, region, args, env, broker, flows = FLOWS, onExit, onHome }: FlowScreenProps) {
+  const findFlow = (name: string) => flows.find((f) => f.name === name);
   const [view, dispatch] = useReducer(reduceRunView, initialRunView(findFlow(flowName)?.label ?? flowName));
   const [fatal, setFatal] = useState<{ error: ErrorReport; code: number }>();
   const [cancelling, setCancelling] = useState(false);

@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
-import { FLOWS } from '../src/cli/flows.js';
+import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
@@ -10,6 +10,7 @@ export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run:
 
 export interface HomeScreenProps {
   runs: RunListing[];
+  flows?: FlowEntry[];
   /** `slipway resume` shows only the unfinished runs. */
   runsOnly?: boolean;
   profile?: string;
@@ -19,7 +20,7 @@ export interface HomeScreenProps {
 }
 
 /** Presentational: what slipway can do, and the runs waiting to be resumed. */
-export function HomeScreen({ runs, runsOnly = false, profile, region, notice, onChoose }: HomeScreenProps) {
+export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, region, notice, onChoose }: HomeScreenProps) {
   const [picked, setPicked] = useState<RunListing>();
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) onChoose({ kind: 'quit' });
@@ -51,7 +52,7 @@ export function HomeScreen({ runs, runsOnly = false, profile, region, notice, on
 
   const items = [
     ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
-    ...(runsOnly ? [] : FLOWS.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
+    ...(runsOnly ? [] : flows.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
     { value: 'quit', label: 'Quit' },
   ];
   return (

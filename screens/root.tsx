@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CliArgs } from '../src/cli/args.js';
+import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { unfinishedRuns, describeRun, isBroken } from '../src/cli/runs.js';
 import { discardRun } from '../src/engine/journal.js';
 import { ExitCode } from '../src/engine/errors.js';
@@ -17,11 +18,12 @@ export interface RootProps {
   broker: PromptBroker;
   profile?: string;
   region?: string;
+  flows?: FlowEntry[];
   onExit(code: number, events: RunEvent[]): void;
 }
 
 /** Owns navigation between home and a run, and the exit of the whole app. */
-export function Root({ args, env, initial, broker, profile, region, onExit }: RootProps) {
+export function Root({ args, env, initial, broker, profile, region, flows = FLOWS, onExit }: RootProps) {
   const [screen, setScreen] = useState<Screen>(initial);
   const [runs, setRuns] = useState(() => unfinishedRuns(env));
 
@@ -35,6 +37,7 @@ export function Root({ args, env, initial, broker, profile, region, onExit }: Ro
         args={args}
         env={env}
         broker={broker}
+        flows={flows}
         onExit={onExit}
         onHome={() => {
           setRuns(unfinishedRuns(env));
@@ -66,5 +69,5 @@ export function Root({ args, env, initial, broker, profile, region, onExit }: Ro
       }
     }
   };
-  return <HomeScreen runs={runs} runsOnly={screen.runsOnly} profile={profile} region={region} notice={screen.notice} onChoose={choose} />;
+  return <HomeScreen runs={runs} flows={flows} runsOnly={screen.runsOnly} profile={profile} region={region} notice={screen.notice} onChoose={choose} />;
 }
