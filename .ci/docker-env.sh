@@ -55,7 +55,7 @@ _slipway_try_dockerd() {
   if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null; then
     _slipway_as_root rm -f /var/run/docker.pid
   fi
-  _slipway_log "starting dockerd $* (log: $log)"
+  _slipway_log "starting dockerd${*:+ $*} (log: $log)"
   # setsid: the daemon must outlive this shell and not receive its job-control signals.
   # The subshell keeps an interactive caller's job table (and its "[1] 1234" noise) out of it.
   local pid
@@ -102,7 +102,11 @@ _slipway_start_dockerd() {
       fi
     fi
   fi
-  _slipway_log "Docker daemon did not come up within 60 s. Last lines of $log:"
+  if pgrep -x dockerd >/dev/null 2>&1; then
+    _slipway_log "dockerd runs but did not answer within 60 s. Last lines of $log:"
+  else
+    _slipway_log "dockerd exited. Last lines of $log:"
+  fi
   tail -n 30 "$log" >&2 2>/dev/null
   return 1
 }

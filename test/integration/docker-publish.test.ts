@@ -225,9 +225,8 @@ describe.runIf(!unavailable)('cancelling a build', () => {
       expect(connected).toBe(true);
       expect(Date.now() - started).toBeLessThan(15_000);
 
-      const t0 = Date.now();
-      while (sockets.size > 0 && Date.now() - t0 < 20000) await new Promise((r) => setTimeout(r, 100));
-      console.log('DEBUG elapsed', Date.now() - started, 'sockets open', sockets.size, 'closed after', Date.now() - t0);
+      // Only the client is ours to kill: dockerd may keep dialling the base image's registry until
+      // its own timeout (the legacy builder does not cancel a pull when the client goes away).
       const { stdout } = await execa('ps', ['-eo', 'pid,args']);
       expect(stdout.split('\n').filter((line) => line.includes(tag))).toEqual([]);
     } finally {
