@@ -21,7 +21,8 @@ _slipway_as_root() {
 _slipway_install_missing() {
   local missing=()
   command -v docker >/dev/null 2>&1 || missing+=(docker.io)
-  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  # ca-certificates is only a Recommends of docker.io, but dockerd needs it to pull over TLS.
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io ca-certificates)
   [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   # The readiness probes below use curl; slim CI images do not always ship it.
@@ -46,6 +47,11 @@ _slipway_daemon_up() {
   v=$(docker version --format '{{.Server.Version}}' 2>/dev/null) && [ -n "$v" ]
 }
 
+# Not pgrep: procps is not in Debian's minimal images.
+_slipway_dockerd_running() {
+  grep -qx dockerd /proc/[0-9]*/comm 2>/dev/null
+}
+
 # Starts dockerd once with the given extra flags; waits until it answers or dies or the deadline.
 # Returns 0 up, 1 died, 2 still not answering at the deadline.
 _slipway_try_dockerd() {
@@ -56,11 +62,10 @@ _slipway_try_dockerd() {
     _slipway_as_root rm -f /var/run/docker.pid
   fi
   _slipway_log "starting dockerd${*:+ $*} (log: $log)"
-  # setsid: the daemon must outlive this shell and not receive its job-control signals.
-  # The subshell keeps an interactive caller's job table (and its "[1] 1234" noise) out of it.
-  local pid
-  # No function wrapper around setsid, or a bash subshell would linger as dockerd's parent.
-  local sudo=()
+  # setsid: the daemon must outlive this shell and not get its job-control signals. The subshell
+  # keeps it out of an interactive caller's job table. setsid is called directly, not through a
+  # function, or a bash subshell would linger as dockerd's parent; it execs, so $! is dockerd.
+  local pid sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   pid=$( ("${sudo[@]}" setsid dockerd "$@" >>"$log" 2>&1 </dev/null & echo $!) )
   while [ "$SECONDS" -lt "$deadline" ]; do
@@ -79,7 +84,7 @@ _slipway_start_dockerd() {
   local log=/tmp/slipway-dockerd.log deadline=$((SECONDS + 60)) rc
   # Someone (maybe a previous run) already started it and it is still coming up: wait, do not
   # start a second one that would fight over /var/run/docker.sock.
-  if pgrep -x dockerd >/dev/null 2>&1; then
+  if _slipway_dockerd_running; then
     _slipway_log "dockerd is running but not answering yet; waiting"
     while [ "$SECONDS" -lt "$deadline" ]; do
       _slipway_daemon_up && return 0
@@ -102,7 +107,7 @@ _slipway_start_dockerd() {
       fi
     fi
   fi
-  if pgrep -x dockerd >/dev/null 2>&1; then
+  if _slipway_dockerd_running; then
     _slipway_log "dockerd runs but did not answer within 60 s. Last lines of $log:"
   else
     _slipway_log "dockerd exited. Last lines of $log:"
@@ -210,7 +215,7 @@ _slipway_docker_env_main() {
 # Called inside `if` so a caller's `set -e` cannot abort halfway; failures are reported below.
 if _slipway_docker_env_main; then _slipway_docker_env_rc=0; else _slipway_docker_env_rc=$?; fi
 unset _slipway_reg_port _slipway_reg_user _slipway_reg_password
-unset -f _slipway_log _slipway_as_root _slipway_install_missing _slipway_daemon_up \
+unset -f _slipway_log _slipway_as_root _slipway_install_missing _slipway_daemon_up _slipway_dockerd_running \
   _slipway_try_dockerd _slipway_start_dockerd _slipway_http_code _slipway_random_password \
   _slipway_reuse_registry _slipway_start_registry _slipway_docker_env_main
 if [ "$_slipway_docker_env_rc" -ne 0 ]; then

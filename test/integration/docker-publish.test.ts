@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -227,8 +227,7 @@ describe.runIf(!unavailable)('cancelling a build', () => {
 
       // Only the client is ours to kill: dockerd may keep dialling the base image's registry until
       // its own timeout (the legacy builder does not cancel a pull when the client goes away).
-      const { stdout } = await execa('ps', ['-eo', 'pid,args']);
-      expect(stdout.split('\n').filter((line) => line.includes(tag))).toEqual([]);
+      expect((await commandLines()).filter((line) => line.includes(tag))).toEqual([]);
     } finally {
       await rm(context, { recursive: true, force: true });
     }
@@ -242,3 +241,15 @@ describe.runIf(!unavailable)('cancelling a build', () => {
     ).rejects.toThrow('stop before starting');
   });
 });
+
+/** Every running process's command line. /proc first: CI's minimal Debian image has no `ps`. */
+async function commandLines(): Promise<string[]> {
+  const pids = await readdir('/proc').catch(() => undefined);
+  if (!pids) return (await execa('ps', ['-eo', 'pid,args'])).stdout.split('\n');
+  const lines = await Promise.all(
+    pids
+      .filter((name) => /^\d+$/.test(name))
+      .map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').then((text) => text.split('\0').join(' '), () => '')),
+  );
+  return lines.filter((line) => line !== '');
+}

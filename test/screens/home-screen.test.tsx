@@ -1,0 +1,190 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FlowEntry } from '../../src/cli/flows.js';
+import { parseCli } from '../../src/cli/args.js';
+import { unfinishedRuns, type RunListing } from '../../src/cli/runs.js';
+import { Journal } from '../../src/engine/journal.js';
+import { journalsDir } from '../../src/engine/paths.js';
+import { HomeScreen, type HomeChoice } from '../../screens/home-screen.js';
+import { Root } from '../../screens/root.js';
+import { PromptBroker } from '../../screens/state/prompt-broker.js';
+import { KEY, plain, press, tempEnv, waitFor, waitForFrame } from './support.js';
+
+const FLOWS: FlowEntry[] = [
+  { name: 'alpha', label: 'First flow', description: 'does the first thing', load: async () => Promise.reject(new Error('not loaded in these tests')) },
+  { name: 'beta', label: 'Second flow', description: 'does the second thing', load: async () => Promise.reject(new Error('not loaded in these tests')) },
+];
+
+let temp: ReturnType<typeof tempEnv>;
+
+beforeEach(() => {
+  temp = tempEnv();
+});
+
+afterEach(() => {
+  cleanup();
+  temp.remove();
+});
+
+/** A real, unfinished journal: one step of three done, the lock released as after a crash-free stop. */
+function writeUnfinishedRun(): void {
+  const steps = [
+    { id: 'role', title: 'Admin role' },
+    { id: 'group', title: 'Administrators group' },
+    { id: 'user', title: 'IAM user' },
+  ];
+  const { journal } = Journal.open('bootstrap', { account: '123456789012', region: 'us-east-1' }, steps, { env: temp.env });
+  journal.recordDone('role', 'Admin role', { roleName: 'Admin' });
+  journal.finish('cancelled');
+  journal.close();
+}
+
+function renderHome(runs: RunListing[]) {
+  const onChoose = vi.fn<(choice: HomeChoice) => void>();
+  const app = render(<HomeScreen runs={runs} flows={FLOWS} profile="default" region="us-east-1" onChoose={onChoose} />);
+  return { ...app, onChoose };
+}
+
+describe('HomeScreen', () => {
+  it('lists the unfinished runs from real journals, then the flows, with the cursor on the first item', async () => {
+    writeUnfinishedRun();
+    const runs = unfinishedRuns(temp.env);
+    expect(runs).toHaveLength(1);
+    const { lastFrame } = renderHome(runs);
+    const frame = await waitForFrame(lastFrame, 'slipway · home');
+    expect(frame).toContain('Unfinished runs (1)');
+    expect(frame).toMatch(/❯ ↻ bootstrap · 123456789012 · us-east-1 · 1\/3 done, at "Administrators group"/);
+    expect(frame).toContain('  First flow (slipway alpha)');
+    expect(frame).toContain('  Second flow (slipway beta)');
+    expect(frame).toContain('  Quit');
+  });
+
+  it('says there is nothing to resume when there are no journals', async () => {
+    const runs = unfinishedRuns(temp.env);
+    expect(runs).toEqual([]);
+    const { lastFrame } = renderHome(runs);
+    const frame = await waitForFrame(lastFrame, 'No unfinished runs.');
+    expect(frame).toContain('❯ First flow (slipway alpha)');
+  });
+
+  it('↓ then Enter on a flow chooses that flow', async () => {
+    writeUnfinishedRun();
+    const { lastFrame, stdin, onChoose } = renderHome(unfinishedRuns(temp.env));
+    await waitForFrame(lastFrame, 'Unfinished runs (1)');
+    await press(stdin, KEY.down);
+    await waitForFrame(lastFrame, '❯ First flow (slipway alpha)');
+    // The hint line follows the cursor.
+    expect(plain(lastFrame())).toContain('does the first thing');
+    await press(stdin, KEY.down);
+    await waitForFrame(lastFrame, '❯ Second flow (slipway beta)');
+    await press(stdin, KEY.enter);
+    await waitFor(() => onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(onChoose.mock.calls).toEqual([[{ kind: 'flow', flow: 'beta' }]]);
+  });
+
+  it('Enter on a run opens the resume/discard menu; Escape goes back', async () => {
+    writeUnfinishedRun();
+    const { lastFrame, stdin, onChoose } = renderHome(unfinishedRuns(temp.env));
+    await waitForFrame(lastFrame, 'Unfinished runs (1)');
+    await press(stdin, KEY.enter);
+    const menu = await waitForFrame(lastFrame, 'slipway · resume');
+    expect(menu).toContain('❯ Resume it');
+    expect(menu).toContain('  Discard its journal');
+    expect(menu).toContain('  Back');
+    expect(menu).toContain('bootstrap · 123456789012 · us-east-1 · 1/3 done');
+    expect(onChoose).not.toHaveBeenCalled();
+
+    await press(stdin, KEY.escape);
+    await waitForFrame(lastFrame, 'slipway · home');
+    expect(onChoose).not.toHaveBeenCalled();
+  });
+
+  it('choosing Resume it resumes that run', async () => {
+    writeUnfinishedRun();
+    const runs = unfinishedRuns(temp.env);
+    const { lastFrame, stdin, onChoose } = renderHome(runs);
+    await waitForFrame(lastFrame, 'Unfinished runs (1)');
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, '❯ Resume it');
+    await press(stdin, KEY.enter);
+    await waitFor(() => onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(onChoose.mock.calls).toEqual([[{ kind: 'resume', run: runs[0] }]]);
+  });
+
+  it('choosing Discard calls onChoose with discard and the run', async () => {
+    writeUnfinishedRun();
+    const runs = unfinishedRuns(temp.env);
+    const { lastFrame, stdin, onChoose } = renderHome(runs);
+    await waitForFrame(lastFrame, 'Unfinished runs (1)');
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, '❯ Resume it');
+    await press(stdin, KEY.down);
+    await waitForFrame(lastFrame, '❯ Discard its journal');
+    await press(stdin, KEY.enter);
+    await waitFor(() => onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(onChoose.mock.calls).toEqual([[{ kind: 'discard', run: runs[0] }]]);
+  });
+
+  it('an unreadable journal is listed and can only be discarded, not resumed', async () => {
+    mkdirSync(journalsDir(temp.env), { recursive: true });
+    writeFileSync(join(journalsDir(temp.env), 'bootstrap__-__-__-__-.json'), '{ not json');
+    const runs = unfinishedRuns(temp.env);
+    const { lastFrame, stdin } = renderHome(runs);
+    await waitForFrame(lastFrame, '↻ unreadable journal');
+    await press(stdin, KEY.enter);
+    const menu = await waitForFrame(lastFrame, 'slipway · resume');
+    expect(menu).not.toContain('Resume it');
+    expect(menu).toContain('❯ Discard its journal');
+  });
+
+  it('q quits, from the list and from the run menu', async () => {
+    writeUnfinishedRun();
+    const first = renderHome(unfinishedRuns(temp.env));
+    await waitForFrame(first.lastFrame, 'slipway · home');
+    await press(first.stdin, 'q');
+    await waitFor(() => first.onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(first.onChoose.mock.calls).toEqual([[{ kind: 'quit' }]]);
+    first.unmount();
+
+    const second = renderHome(unfinishedRuns(temp.env));
+    await waitForFrame(second.lastFrame, 'slipway · home');
+    await press(second.stdin, KEY.enter);
+    await waitForFrame(second.lastFrame, 'Discard its journal');
+    await press(second.stdin, 'q');
+    await waitFor(() => second.onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(second.onChoose.mock.calls).toEqual([[{ kind: 'quit' }]]);
+  });
+
+  it('Enter on Quit quits', async () => {
+    const { lastFrame, stdin, onChoose } = renderHome([]);
+    await waitForFrame(lastFrame, '❯ First flow');
+    await press(stdin, KEY.up);
+    await waitForFrame(lastFrame, '❯ Quit');
+    await press(stdin, KEY.enter);
+    await waitFor(() => onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(onChoose.mock.calls).toEqual([[{ kind: 'quit' }]]);
+  });
+});
+
+describe('Root on the home screen', () => {
+  it('discarding a run deletes its journal and says so', async () => {
+    writeUnfinishedRun();
+    const [run] = unfinishedRuns(temp.env);
+    expect(run && existsSync(run.path)).toBe(true);
+    const onExit = vi.fn();
+    const { lastFrame, stdin } = render(
+      <Root args={parseCli([])} env={temp.env} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={FLOWS} onExit={onExit} />,
+    );
+    await waitForFrame(lastFrame, 'Unfinished runs (1)');
+    await press(stdin, KEY.enter);
+    await waitForFrame(lastFrame, '❯ Resume it');
+    await press(stdin, KEY.down, KEY.enter);
+    const frame = await waitForFrame(lastFrame, 'Discarded bootstrap');
+    expect(frame).toContain('No unfinished runs.');
+    expect(existsSync(run!.path)).toBe(false);
+    expect(unfinishedRuns(temp.env)).toEqual([]);
+    expect(onExit).not.toHaveBeenCalled();
+  });
+});
