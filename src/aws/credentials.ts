@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Prompter } from '../engine/prompter.js';
 import { validateMfaCode } from '../engine/prompter.js';
-import { readProfileConfig } from '../local/aws-files.js';
+import { awsConfigPath, awsCredentialsPath, readProfileConfig } from '../local/aws-files.js';
 import { isFresh, SessionCache } from './session-cache.js';
 import type { AwsSettings } from './settings.js';
 
@@ -36,6 +36,9 @@ export async function createSharedCredentials(settings: AwsSettings, prompter: P
   function makeChain(): AwsCredentialIdentityProvider {
     return fromNodeProviderChain({
       profile: settings.profile,
+      // The same files slipway reads (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE honoured).
+      filepath: awsCredentialsPath(env),
+      configFilepath: awsConfigPath(env),
       mfaCodeProvider: askMfa,
       clientConfig: { region: settings.region ?? 'us-east-1', ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) },
     });

@@ -1,12 +1,12 @@
+import { SlipwayError } from '../engine/errors.js';
 import type { DaemonProblem } from './problem.js';
 
 /**
- * A docker command failed. `fix` is the next action for a human (principle 6: errors carry a fix),
- * kept apart from `message` so a front end can render it on its own line.
+ * A docker command failed. A SlipwayError, so the engine shows `fix` (the next action) on its own
+ * line like every other error; `problem` says whether the daemon itself is the cause.
  */
-export class DockerError extends Error {
+export class DockerError extends SlipwayError {
   override name: string = 'DockerError';
-  readonly fix?: string;
   readonly problem?: DaemonProblem;
   readonly exitCode?: number;
 
@@ -14,8 +14,10 @@ export class DockerError extends Error {
     message: string,
     details: { fix?: string; problem?: DaemonProblem; exitCode?: number; cause?: unknown } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    if (details.fix !== undefined) this.fix = details.fix;
+    super(message, {
+      ...(details.fix === undefined ? {} : { fix: details.fix }),
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
+    });
     if (details.problem !== undefined) this.problem = details.problem;
     if (details.exitCode !== undefined) this.exitCode = details.exitCode;
   }

@@ -6,6 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlipwayError, toErrorReport } from '../../src/engine/errors.js';
 import type { LayerProgress } from '../../src/docker/index.js';
 import {
   dockerBuild,
@@ -15,8 +16,12 @@ import {
   dockerPush,
   imageDigest,
   RegistryAuthError,
+  registryHost,
+  registryOf,
+  repositoryOf,
   tagImage,
 } from '../../src/docker/index.js';
+import { redact } from '../../src/docker/redact.js';
 
 // Build → login → push → digest against a real dockerd and a registry with htpasswd auth on
 // 127.0.0.1 (CI: `source .ci/docker-env.sh`, which exports the SLIPWAY_TEST_REGISTRY* variables).
@@ -212,9 +217,15 @@ describe.runIf(!unavailable)('cancelling a build', () => {
       await writeFile(join(context, 'Dockerfile'), `FROM 127.0.0.1:${port}/slipway-test/never:1\n`);
       const controller = new AbortController();
       let connected = false;
+      let buildProcessSeen = false;
       onConnection = () => {
+        if (connected) return;
         connected = true;
-        controller.abort();
+        // Proves the process check below can see the build before it is cancelled.
+        void commandLines().then((lines) => {
+          buildProcessSeen = lines.some((line) => line.includes(tag));
+          controller.abort();
+        });
       };
       // Safety net so a daemon that never dials out cannot hang the test.
       const fallback = setTimeout(() => controller.abort(), 20_000);
@@ -223,6 +234,7 @@ describe.runIf(!unavailable)('cancelling a build', () => {
       await expect(build).rejects.toMatchObject({ name: 'AbortError' });
       clearTimeout(fallback);
       expect(connected).toBe(true);
+      expect(buildProcessSeen).toBe(true);
       expect(Date.now() - started).toBeLessThan(15_000);
 
       // Only the client is ours to kill: dockerd may keep dialling the base image's registry until
@@ -239,6 +251,29 @@ describe.runIf(!unavailable)('cancelling a build', () => {
     await expect(
       dockerBuild({ context: FIXTURE, tags: [], signal: controller.signal, onLine: () => {} }),
     ).rejects.toThrow('stop before starting');
+  });
+});
+
+// Pure helpers the publish path relies on; these run without Docker.
+describe('login helpers', () => {
+  it('scrubs the password in every form docker could echo it', () => {
+    const text = 'p@ss:w/rd p%40ss%3Aw%2Frd ' + Buffer.from('AWS:p@ss:w/rd').toString('base64');
+    expect(redact(text, 'AWS', 'p@ss:w/rd')).toBe('*** *** ***');
+  });
+
+  it('reduces an ECR proxy endpoint to the bare host', () => {
+    expect(registryHost('https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/')).toBe(
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    );
+    expect(registryHost('127.0.0.1:5000')).toBe('127.0.0.1:5000');
+    expect(registryOf('127.0.0.1:5000/slipway-test/scratch:abc')).toBe('127.0.0.1:5000');
+    expect(repositoryOf('127.0.0.1:5000/slipway-test/scratch:abc')).toBe('127.0.0.1:5000/slipway-test/scratch');
+  });
+
+  it('makes docker errors engine errors, so their fix is shown', () => {
+    const error = new RegistryAuthError('refused', 'example.com', { fix: 'log in again' });
+    expect(error).toBeInstanceOf(SlipwayError);
+    expect(toErrorReport(error)).toMatchObject({ message: 'refused', fix: 'log in again' });
   });
 });
 
