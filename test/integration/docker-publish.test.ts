@@ -60,6 +60,7 @@ describe.runIf(!unavailable)('docker build, login, push and digest', () => {
   let emptyConfig: string;
   let homeConfigBefore: string | undefined;
   let pushedDigest: string;
+  let testStageId = '';
 
   beforeAll(async () => {
     homeConfigBefore = await readFile(join(homedir(), '.docker', 'config.json'), 'utf8').catch(() => undefined);
@@ -72,7 +73,8 @@ describe.runIf(!unavailable)('docker build, login, push and digest', () => {
   });
 
   afterAll(async () => {
-    await execa('docker', ['image', 'rm', '--force', ref, `${ref}-again`], { reject: false });
+    const images = [ref, `${ref}-again`, ...(testStageId ? [testStageId] : [])];
+    await execa('docker', ['image', 'rm', '--force', ...images], { reject: false });
     await Promise.all([context, dockerConfig, emptyConfig].map((dir) => dir && rm(dir, { recursive: true, force: true })));
   });
 
@@ -80,6 +82,7 @@ describe.runIf(!unavailable)('docker build, login, push and digest', () => {
     const lines: string[] = [];
     const testStage = await dockerBuild({ context, target: 'test', tags: [], onLine: (line) => lines.push(line), dockerConfig });
     expect(testStage.imageId).toMatch(SHA256);
+    testStageId = testStage.imageId;
 
     const releaseLines: string[] = [];
     const release = await dockerBuild({

@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/engine/journal.js';
+import { journalsDir } from '../../src/engine/paths.js';
+import { FakeSts } from '../support/fake-sts.js';
+import { tempHome } from '../support/temp-home.js';
+
+const BIN = join(process.cwd(), 'dist', 'slipway.js');
+const ACCOUNT = '210987654321';
+
+let sts: FakeSts;
+let endpoint: string;
+beforeAll(async () => {
+  sts = new FakeSts();
+  sts.users.set('AKIAFAKEBINARY000001', { accessKeyId: 'AKIAFAKEBINARY000001', arn: `arn:aws:iam::${ACCOUNT}:user/bob` });
+  sts.users.set('AKIAFAKEROOT00000001', { accessKeyId: 'AKIAFAKEROOT00000001', arn: `arn:aws:iam::${ACCOUNT}:root` });
+  endpoint = await sts.start();
+});
+afterAll(() => sts.stop());
+const homes: ReturnType<typeof tempHome>[] = [];
+afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
+
+function home() {
+  const h = tempHome();
+  homes.push(h);
+  return h;
+}
+
+/** Async, so the fake STS in this process can answer while the binary runs. No TTY: non-interactive mode. */
+async function slipway(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+describe('the built binary', async () => {
+  it('exists (built by the global setup)', async () => {
+    expect(existsSync(BIN)).toBe(true);
+  });
+
+  it('--help and --version', async () => {
+    const { env } = home();
+    const help = await slipway(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage:/);
+    expect(help.stdout).toMatch(/Exit codes: 0 done, 1 a step failed, 2 bad input or usage, 130 cancelled/);
+    const version = await slipway(['--version'], env);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^slipway \d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['launch'], /Unknown command "launch"/],
+    [['doctor', 'extra'], /Unexpected argument "extra"/],
+    [['doctor', '--region'], /argument missing|needs a value/],
+    [['doctor', '--region', 'mars-1'], /--region: "mars-1" is not an AWS region/],
+    [['doctor', '--endpoint-url', 'nope'], /--endpoint-url: "nope" is not a URL/],
+    [['doctor', '--profile', 'has space'], /is not a profile name/],
+    [['doctor', '--list'], /--list only goes with `slipway resume`/],
+    [['resume', '7'], /no unfinished run number 7/],
+    [['doctor', '--answers', '/nonexistent.json'], /Cannot read the answers file/],
+  ])('bad input %j exits 2 with a clear message and writes nothing', async (args, message) => {
+    const h = home();
+    const run = await slipway(args, h.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(journalsDir(h.env))).toBe(false);
+  });
+
+  it('a malformed answers file is refused', async () => {
+    const h = home();
+    const file = join(h.home, 'answers.json');
+    writeFileSync(file, '{"region": ');
+    const run = await slipway(['doctor', '--answers', file], h.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('doctor --json: one result object; identity comes from STS at AWS_ENDPOINT_URL', async () => {
+    const h = home();
+    const env = { ...h.env, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'AKIAFAKEBINARY000001', AWS_SECRET_ACCESS_KEY: 'y'.repeat(40), AWS_REGION: 'eu-west-1' };
+    const run = await slipway(['doctor', '--json'], env);
+    const result = JSON.parse(run.stdout) as { status: string; exitCode: number; outputs: Record<string, Record<string, unknown>>; failures: { stepId: string }[] };
+    expect(result.outputs.identity).toEqual({ account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/bob`, root: false });
+    expect(result.outputs.region).toEqual({ region: 'eu-west-1', source: 'AWS_REGION' });
+    expect(result.outputs.credentials).toMatchObject({ keyId: '…0001', temporary: false });
+    // Docker may or may not be here; the exit code must agree with the failures either way.
+    expect(run.code).toBe(result.failures.length === 0 ? 0 : 1);
+    expect(result.exitCode).toBe(run.code);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout + run.stderr).not.toContain('y'.repeat(40));
+  });
+
+  it('doctor warns loudly about root credentials', async () => {
+    const h = home();
+    const env = { ...h.env, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'AKIAFAKEROOT00000001', AWS_SECRET_ACCESS_KEY: 'z'.repeat(40), AWS_REGION: 'us-east-1' };
+    const run = await slipway(['doctor', '--plain'], env);
+    expect(run.stdout).toMatch(/warn: These are the ROOT user’s credentials/);
+  });
+
+  it('doctor without credentials fails those checks with a fix, and exits 1', async () => {
+    const h = home();
+    const run = await slipway(['doctor'], { ...h.env, AWS_REGION: 'us-east-1' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/x AWS credentials found — .*Could not load credentials/);
+    expect(run.stdout).toMatch(/fix: Pass --profile/);
+  });
+
+  it('doctor flags ~/.aws files others can read', async () => {
+    const h = home();
+    mkdirSync(join(h.home, '.aws'), { recursive: true });
+    writeFileSync(join(h.home, '.aws', 'config'), '[default]\nregion = us-east-1\n');
+    chmodSync(join(h.home, '.aws', 'config'), 0o644);
+    const run = await slipway(['doctor', '--json'], h.env);
+    const result = JSON.parse(run.stdout) as { failures: { stepId: string; error: { fix: string } }[]; outputs: Record<string, unknown> };
+    expect(result.failures.find((f) => f.stepId === 'aws-files')?.error.fix).toBe(`chmod 600 ${join(h.home, '.aws', 'config')} && chmod 700 ${join(h.home, '.aws')}`);
+    expect(result.outputs.region).toEqual({ region: 'us-east-1', source: 'profile' });
+  });
+
+  it('resume: lists, resumes by number, discards; the JSON listing is machine-readable', async () => {
+    const h = home();
+    const steps = [{ id: 'node', title: 'Node.js version' }];
+    // An unfinished run of a flow this build knows, and one of a flow it does not.
+    const known = Journal.open('doctor', { region: 'us-east-1' }, steps, { env: h.env }).journal;
+    known.close();
+    const list = await slipway(['resume', '--list', '--json'], h.env);
+    expect(list.code).toBe(0);
+    const { runs } = JSON.parse(list.stdout) as { runs: { flow: string; reached: string }[] };
+    expect(runs).toEqual([expect.objectContaining({ flow: 'doctor', reached: 'Node.js version' })]);
+    const text = await slipway(['resume', '--list'], h.env);
+    expect(text.stdout).toMatch(/^1\. doctor · us-east-1 · 0\/1 done, at "Node.js version"/m);
+
+    const discard = await slipway(['resume', '1', '--discard'], h.env);
+    expect(discard.code).toBe(0);
+    expect(discard.stdout).toMatch(/Discarded/);
+    expect(readdirSync(journalsDir(h.env)).filter((n) => n.endsWith('.json'))).toEqual([]);
+    expect((await slipway(['resume'], h.env)).stdout).toMatch(/No unfinished runs/);
+  });
+
+  it('home screen in non-interactive mode lists flows and runs', async () => {
+    const h = home();
+    const run = await slipway(['--json'], h.env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ flows: [expect.objectContaining({ name: 'doctor' })], runs: [] });
+  });
+});
