@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ArgsError, parseCli, USAGE } from '../src/cli/args.js';
+import { showFirstFrame } from '../screens/first-frame.js';
 import { chooseMode } from '../src/cli/mode.js';
 import { printError } from '../src/cli/print-error.js';
 import { ExitCode, UsageError } from '../src/engine/errors.js';
@@ -30,8 +31,10 @@ async function main(argv: string[]): Promise<number> {
   const mode = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
   try {
     if (mode === 'tui') {
+      // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
+      const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;
       const { startTui } = await import('../screens/start.js');
-      return await startTui(args);
+      return await startTui(args, process.env, painted);
     }
     const { startLines } = await import('../src/console/start.js');
     return await startLines(args, mode);

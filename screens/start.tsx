@@ -7,17 +7,19 @@ import type { RunEvent } from '../src/engine/events.js';
 import { unfinishedRuns } from '../src/cli/runs.js';
 import { Root, type Screen } from './root.js';
 import { PromptBroker } from './state/prompt-broker.js';
-import { enterAlternateScreen } from './terminal.js';
+import { enterAlternateScreen, type AlternateScreen } from './terminal.js';
 
 /**
  * The full-screen wizard. Runs in the alternate screen (restored on every exit path); when it ends,
  * the run is replayed as plain lines onto the normal screen so the scrollback keeps a record.
  */
-export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.env, painted?: AlternateScreen): Promise<number> {
   const initial = initialScreen(args, env);
   if (typeof initial === 'number') return initial;
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl }, env);
-  const terminal = enterAlternateScreen(process.stdout);
+  const terminal = painted ?? enterAlternateScreen(process.stdout);
+  // Ink draws from the cursor: start from the top-left, over the first frame if one was painted.
+  if (painted) process.stdout.write('\u001B[H\u001B[2J');
   const broker = new PromptBroker();
 
   return new Promise<number>((resolve) => {
@@ -46,7 +48,6 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
       patchConsole: true,
     });
     app.waitUntilExit().catch(() => finish(ExitCode.failed, []));
-    if (env.SLIPWAY_FIRST_FRAME_REPORT) reportFirstFrame(env.SLIPWAY_FIRST_FRAME_REPORT);
   });
 }
 
@@ -62,9 +63,4 @@ function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
     return { kind: 'flow', flow: run.flow, journalPath: run.path, region: run.target.region, key: 0 };
   }
   return { kind: 'home' };
-}
-
-/** For bench/first-frame: peak memory once the first frame is on screen (ink renders synchronously). */
-function reportFirstFrame(path: string): void {
-  import('node:fs').then(({ writeFileSync }) => writeFileSync(path, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, uptimeMs: process.uptime() * 1000 })));
 }

@@ -5,7 +5,11 @@ const LEAVE = '\u001B[?1049l\u001B[?25h';
  * Switches to the alternate screen and guarantees the way back: on normal exit, on an uncaught error
  * and on process.exit (a 'exit' listener runs synchronously on every path Node controls).
  */
-export function enterAlternateScreen(stdout: NodeJS.WriteStream) {
+export interface AlternateScreen {
+  restore(): void;
+}
+
+export function enterAlternateScreen(stdout: NodeJS.WriteStream): AlternateScreen {
   let active = true;
   const restore = () => {
     if (!active) return;

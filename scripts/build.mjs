@@ -1,14 +1,18 @@
 // Bundles the CLI with esbuild: one entry file holding what the first frame needs, and lazily loaded
 // chunks (front ends, flows, the AWS SDK) that are only read when used.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build beside dist/ and move the files in one by one (each rename is atomic), so a process starting
+// slipway while a build runs (tests, the benchmark) never finds dist/ half-written or missing.
+const staging = `dist.staging-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
 
 await build({
   entryPoints: { slipway: 'bin/slipway.ts' },
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -30,4 +34,20 @@ await build({
   },
   logLevel: 'warning',
 });
-chmodSync(new URL('../dist/slipway.js', import.meta.url), 0o755);
+chmodSync(join(staging, 'slipway.js'), 0o755);
+const fresh = new Set();
+for (const dir of ['chunks', '.']) {
+  mkdirSync(join('dist', dir), { recursive: true });
+  for (const name of readdirSync(join(staging, dir), { withFileTypes: true })) {
+    if (!name.isFile()) continue;
+    fresh.add(join(dir, name.name));
+    renameSync(join(staging, dir, name.name), join('dist', dir, name.name));
+  }
+}
+// Chunks of earlier builds (their names carry a content hash) are no longer referenced.
+for (const dir of ['chunks', '.']) {
+  for (const name of readdirSync(join('dist', dir), { withFileTypes: true })) {
+    if (name.isFile() && !fresh.has(join(dir, name.name))) rmSync(join('dist', dir, name.name));
+  }
+}
+rmSync(staging, { recursive: true, force: true });
