@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     if (mode === 'tui') {
       // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;
-      const { startTui } = await import('../screens/start.js');
+      const { startTui } = await withoutFetch(() => import('../screens/start.js'));
       return await startTui(args, process.env, painted);
     }
     const { startLines } = await import('../src/console/start.js');
@@ -41,6 +41,22 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     printError(error, args.json);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failed;
+  }
+}
+
+/**
+ * Ink's layout engine (yoga, WebAssembly inlined as a data: URL) loads through fetch() when fetch
+ * exists, which pulls in Node's undici (~40 ms of start-up) just to decode a string. Hidden while the
+ * TUI chunk loads, yoga takes its plain ArrayBuffer path instead; fetch is back before anything else runs.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!descriptor?.configurable) return load();
+  Object.defineProperty(globalThis, 'fetch', { configurable: true, enumerable: descriptor.enumerable, writable: true, value: undefined });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', descriptor);
   }
 }
 
