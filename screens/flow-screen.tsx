@@ -90,9 +90,9 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   if (fatal) failures.push({ title: 'Could not start', error: fatal.error });
   // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
   const fixedRows = 3 + (view.resumed ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
-  const failureRows = Math.max(0, rows - fixedRows - 5);
-  const maxFailures = Math.max(1, Math.floor(failureRows / 4));
-  const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - Math.min(failures.length, maxFailures) * 4 - 2));
+  const maxFailures = failuresThatFit(failures, rows - fixedRows - 3, columns - 4);
+  const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
+  const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
 
   return (
     <Box flexDirection="column">
@@ -123,6 +123,24 @@ function Outcome({ result }: { result: RunResult }) {
       <Text bold color={status === 'done' ? 'green' : status === 'cancelled' ? 'yellow' : 'red'}>{outcomeHeadline(result)}</Text>
     </Box>
   );
+}
+
+/** How many rows one failure takes in the error panel at this width. */
+function linesOf({ title, error }: { title: string; error: ErrorReport }, width: number): number {
+  const wrapped = (text: string | undefined) => (text ? Math.ceil((text.length + 8) / Math.max(20, width)) : 0);
+  return wrapped(`${title}: ${error.message}`) + wrapped(error.why) + wrapped(error.fix);
+}
+
+/** As many failures as the rows allow (at least one), so the frame never outgrows the terminal. */
+function failuresThatFit(failures: { title: string; error: ErrorReport }[], rows: number, width: number): number {
+  let used = 0;
+  let count = 0;
+  for (const failure of failures) {
+    used += linesOf(failure, width);
+    if (used > rows) break;
+    count++;
+  }
+  return Math.max(1, count);
 }
 
 function safely<T>(make: () => T): { value: T; error?: undefined } | { value?: undefined; error: unknown } {
