@@ -38,6 +38,8 @@ export class PlainPrompter implements Prompter {
     process.stdout.write(`${show.title}\n${code}\nCannot scan it? Enter this key by hand: ${show.fallback}\n`);
     const { confirm } = await import('@inquirer/prompts');
     await this.guard(confirm({ message: 'Added it to your authenticator app?', default: true }, { signal: this.signal, clearPromptOnDone: true }));
+    // The seed must not stay in the terminal's history: clear the screen and the scrollback.
+    if (process.stdout.isTTY) process.stdout.write('\u001B[2J\u001B[3J\u001B[H');
   }
 
   /** Inquirer rejects with ExitPromptError on Ctrl-C and AbortPromptError on our signal: both are a cancel. */
