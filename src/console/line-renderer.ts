@@ -31,7 +31,8 @@ export function createLineRenderer(write: (line: string) => void, options: { asc
       case 'step-progress': {
         const key = `${event.stepId}/${event.label}`;
         const done = event.total !== undefined && event.current >= event.total;
-        if (!done && event.at - (lastProgress.get(key) ?? 0) < PROGRESS_EVERY_MS) break;
+        const last = lastProgress.get(key);
+        if (!done && last !== undefined && event.at - last < PROGRESS_EVERY_MS) break;
         lastProgress.set(key, event.at);
         const amount = event.unit === 'bytes' ? `${bytes(event.current)}${event.total ? ` / ${bytes(event.total)}` : ''}` : `${event.current}${event.total ? `/${event.total}` : ''}`;
         write(`    ${event.label} ${event.total ? `${bar(event.current, event.total, 20, true)} ` : ''}${amount}`);
