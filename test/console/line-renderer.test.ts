@@ -27,7 +27,7 @@ describe('line renderer', () => {
       'Demo · todo · us-east-1 · resuming an unfinished run',
       '    warn: waiting for IAM',
       '  + Role — already done, confirmed · arn arn:aws:iam::1:role/admin (1.5 s)',
-      '    layer 1 [##--------------------] 10 B / 100 B',
+      '    layer 1 [##------------------] 10 B / 100 B',
       '    layer 1 [####################] 100 B / 100 B',
       '  x Group — denied (0.5 s)',
       '      why: no permission',
