@@ -20,6 +20,8 @@ export function PromptArea({ request }: { request: PromptRequest }) {
       return <ConfirmQuestion request={request} />;
     case 'qr':
       return <QrPanel request={request} />;
+    case 'secret':
+      return <SecretPanel request={request} />;
   }
 }
 
@@ -56,6 +58,20 @@ function ConfirmQuestion({ request }: { request: Extract<PromptRequest, { kind: 
       <Text bold>{request.ask.message}</Text>
       <Text dimColor>{` (${hint}) `}</Text>
     </Text>
+  );
+}
+
+function SecretPanel({ request }: { request: Extract<PromptRequest, { kind: 'secret' }> }) {
+  useInput((_input, key) => {
+    if (key.return) request.resolve();
+  });
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="yellow" paddingX={1}>
+      <Text bold>{request.show.title}</Text>
+      <Text color="yellow" bold>{`  ${request.show.secret}`}</Text>
+      {request.show.note ? <Text>{request.show.note}</Text> : null}
+      <Text dimColor>Press Enter once it is saved. It is shown only now and never stored.</Text>
+    </Box>
   );
 }
 

@@ -1,12 +1,13 @@
 import { CancelledError } from '../../src/engine/errors.js';
-import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SelectAsk, TextAsk } from '../../src/engine/prompter.js';
+import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../../src/engine/prompter.js';
 import { validateMfaCode } from '../../src/engine/prompter.js';
 
 export type PromptRequest =
   | { kind: 'text'; ask: TextAsk; masked: boolean; resolve(value: string): void }
   | { kind: 'select'; ask: SelectAsk; resolve(value: string): void }
   | { kind: 'confirm'; ask: ConfirmAsk; resolve(value: boolean): void }
-  | { kind: 'qr'; show: QrShow; rendered: string; resolve(): void };
+  | { kind: 'qr'; show: QrShow; rendered: string; resolve(): void }
+  | { kind: 'secret'; show: SecretShow; resolve(): void };
 
 /**
  * The TUI's Prompter: a flow's question becomes the "current request" that the screen renders as a
@@ -50,6 +51,10 @@ export class PromptBroker implements Prompter {
     const { toString } = await import('qrcode');
     const rendered = await toString(show.data, { type: 'utf8', errorCorrectionLevel: 'L' });
     return this.open<void>((resolve) => ({ kind: 'qr', show, rendered, resolve: () => resolve() }));
+  }
+
+  showSecret(show: SecretShow): Promise<void> {
+    return this.open<void>((resolve) => ({ kind: 'secret', show, resolve: () => resolve() }));
   }
 
   private open<T>(make: (resolve: (value: T) => void) => PromptRequest): Promise<T> {

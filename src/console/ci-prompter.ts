@@ -1,5 +1,5 @@
 import { MissingAnswerError, UsageError } from '../engine/errors.js';
-import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SelectAsk, TextAsk } from '../engine/prompter.js';
+import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../engine/prompter.js';
 
 /**
  * The non-interactive Prompter: every question must already have an answer (flag, --answers file,
@@ -31,6 +31,9 @@ export class NonInteractivePrompter implements Prompter {
     throw new UsageError(`An MFA code for ${ask.serial} is needed, and this run cannot ask for one.`, {
       fix: 'Run interactively once (the session is cached for an hour), or set SLIPWAY_MFA_CODE for this command.',
     });
+  }
+  async showSecret(show: SecretShow): Promise<void> {
+    throw new UsageError(`"${show.title}" must be shown to a person; run this step interactively.`);
   }
   async showQr(show: QrShow): Promise<void> {
     throw new UsageError(`"${show.title}" must be scanned by a person; run this step interactively.`);

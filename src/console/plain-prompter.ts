@@ -1,5 +1,5 @@
 import { CancelledError } from '../engine/errors.js';
-import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SelectAsk, TextAsk } from '../engine/prompter.js';
+import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../engine/prompter.js';
 import { validateMfaCode } from '../engine/prompter.js';
 
 /**
@@ -38,7 +38,18 @@ export class PlainPrompter implements Prompter {
     process.stdout.write(`${show.title}\n${code}\nCannot scan it? Enter this key by hand: ${show.fallback}\n`);
     const { confirm } = await import('@inquirer/prompts');
     await this.guard(confirm({ message: 'Added it to your authenticator app?', default: true }, { signal: this.signal, clearPromptOnDone: true }));
-    // The seed must not stay in the terminal's history: clear the screen and the scrollback.
+    this.clearHistory();
+  }
+
+  async showSecret(show: SecretShow): Promise<void> {
+    process.stdout.write(`${show.title}\n\n    ${show.secret}\n\n${show.note ? `${show.note}\n` : ''}`);
+    const { confirm } = await import('@inquirer/prompts');
+    await this.guard(confirm({ message: 'Saved it somewhere safe?', default: true }, { signal: this.signal, clearPromptOnDone: true }));
+    this.clearHistory();
+  }
+
+  /** Secrets must not stay in the terminal's history: clear the screen and the scrollback. */
+  private clearHistory(): void {
     if (process.stdout.isTTY) process.stdout.write('\u001B[2J\u001B[3J\u001B[H');
   }
 

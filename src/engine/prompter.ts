@@ -40,6 +40,13 @@ export interface QrShow {
   fallback: string;
 }
 
+/** A secret a person must copy now (a one-time console password): shown once, then gone. */
+export interface SecretShow {
+  title: string;
+  secret: string;
+  note?: string;
+}
+
 export interface Prompter {
   readonly interactive: boolean;
   text(ask: TextAsk): Promise<string>;
@@ -49,6 +56,8 @@ export interface Prompter {
   secret(ask: TextAsk): Promise<string>;
   mfaCode(ask: MfaAsk): Promise<string>;
   showQr(show: QrShow): Promise<void>;
+  /** Shows the secret until the person confirms they have it; it is never logged or journaled. */
+  showSecret(show: SecretShow): Promise<void>;
 }
 
 /** Six digits, as every TOTP authenticator shows them. */

@@ -58,15 +58,17 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
         break;
       }
       emit({ type: 'step-started', stepId: step.id, at: Date.now() });
+      const record = journal.snapshot.steps[step.id];
       const stepContext = {
         ...context,
+        journaled: record ? { status: record.status, intentAt: record.intentAt } : undefined,
         report: {
           log: (line: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'step-log', stepId: step.id, line, level, at: Date.now() }),
           progress: (label: string, current: number, total?: number, unit?: 'bytes' | 'items') =>
             emit({ type: 'step-progress', stepId: step.id, label, current, total, unit, at: Date.now() }),
         },
       };
-      const recorded = journal.snapshot.steps[step.id]?.status;
+      const recorded = record?.status;
       try {
         let result = await step.probe(stepContext);
         let how: DoneHow = checks ? 'checked' : recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';

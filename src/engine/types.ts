@@ -26,6 +26,11 @@ export interface StepContext<A extends Answers = Answers> {
   report: StepReporter;
   /** Aborted when the user cancels the running step (first Ctrl-C). Pass it to every child process and SDK call. */
   signal: AbortSignal;
+  /**
+   * What the journal says about the running step from earlier runs. `intent` means an earlier apply
+   * may have half-happened (e.g. a key created whose secret was lost in a crash): apply can clean up.
+   */
+  journaled?: { status: 'intent' | 'done' | 'failed'; intentAt?: string };
 }
 
 export interface Step<C extends StepContext = StepContext> {

@@ -59,6 +59,7 @@ class CountingMfaPrompter implements Prompter {
   select = () => Promise.reject(new Error('not asked'));
   confirm = () => Promise.reject(new Error('not asked'));
   showQr = () => Promise.reject(new Error('not asked'));
+  showSecret = () => Promise.reject(new Error('not asked'));
 }
 
 describe('shared credentials with MFA, against STS at AWS_ENDPOINT_URL', () => {

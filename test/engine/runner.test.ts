@@ -46,6 +46,7 @@ class ScriptedPrompter implements Prompter {
     return this.next('mfa');
   }
   async showQr() {}
+  async showSecret() {}
 }
 
 function memoryFlow(options: { failAt?: string; secretQuestion?: boolean; kind?: 'checks' } = {}) {
