@@ -11,6 +11,9 @@ declare const SLIPWAY_VERSION: string;
  * Entry point. Decides the mode from argv and the terminal, then imports only that front end: the
  * first frame must not wait for the AWS SDK, inquirer or anything a flow loads later.
  */
+// The SDK's own Node-version notice would land in the middle of a screen; doctor reports it instead.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(argv: string[]): Promise<number> {
   let args;
   try {

@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import type { CliArgs } from '../src/cli/args.js';
-import { readAnswersFile } from '../src/cli/answers-file.js';
+import { givenAnswers } from '../src/cli/answers-file.js';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { makeRuntime } from '../src/cli/runtime.js';
 import { ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
@@ -51,7 +51,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
       const entry = findFlow(flowName);
       if (!entry) throw new UsageError(`This slipway does not know the flow "${flowName}".`, { fix: 'Update slipway, or discard the run from the home screen.' });
       if (!runtime.value) throw runtime.error;
-      const given = args.answersFile ? readAnswersFile(args.answersFile) : {};
+      const given = givenAnswers(args);
       const flow = await entry.load(runtime.value);
       await runFlow({
         flow,
@@ -94,6 +94,16 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
 
+  const header = <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} />;
+  if (prompt?.kind === 'qr' && !cancelling) {
+    // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal.
+    return (
+      <Box flexDirection="column">
+        {header}
+        <PromptArea request={prompt} />
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} />

@@ -52,7 +52,6 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
 }
 
 function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
-  if (args.command === 'doctor') return { kind: 'flow', flow: 'doctor', key: 0 };
   if (args.command === 'resume') {
     if (args.rest[0] === undefined) return { kind: 'home', runsOnly: true };
     const run = unfinishedRuns(env)[Number(args.rest[0]) - 1];
@@ -62,5 +61,6 @@ function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
     }
     return { kind: 'flow', flow: run.flow, journalPath: run.path, region: run.target.region, key: 0 };
   }
+  if (args.command !== 'home') return { kind: 'flow', flow: args.command, key: 0 };
   return { kind: 'home' };
 }

@@ -7,6 +7,8 @@ import type { DoctorContext } from './context.js';
 import { platformFix } from './fixes.js';
 
 const MIN_NODE_MAJOR = 20;
+/** The AWS SDK for JavaScript v3 announced Node 22 as its minimum from January 2027. */
+const SDK_NODE_MAJOR = 22;
 
 export const nodeVersion = checkStep<DoctorContext>('node', 'Node.js version', async (c) => {
   const version = process.versions.node;
@@ -15,6 +17,9 @@ export const nodeVersion = checkStep<DoctorContext>('node', 'Node.js version', a
     throw new SlipwayError(`Node.js ${version} is too old; slipway needs ${MIN_NODE_MAJOR} or newer.`, {
       fix: platformFix(c.runtime.platform, { linux: 'Install Node.js 20 LTS or newer (e.g. from nodejs.org or your package manager).', mac: 'brew install node@20' }),
     });
+  }
+  if (major < SDK_NODE_MAJOR) {
+    c.report.log(`AWS SDK releases after January 2027 need Node.js ${SDK_NODE_MAJOR} or newer; plan the upgrade.`, 'warn');
   }
   return { version };
 });

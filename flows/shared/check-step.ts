@@ -6,5 +6,5 @@ import type { Outputs, Step, StepContext } from '../../src/engine/types.js';
  * interface's sake; the runner never reaches it because the probe is always defined.)
  */
 export function checkStep<C extends StepContext>(id: string, title: string, check: (c: C) => Promise<Outputs>): Step<C> {
-  return { id, title, plan: () => `check: ${title}`, probe: check, apply: check };
+  return { id, title, check: true, plan: () => `check: ${title}`, probe: check, apply: check };
 }

@@ -1,8 +1,11 @@
 import type { AwsSettings } from '../../src/aws/settings.js';
+import type { Sandbox } from '../../src/aws/sandbox/store.js';
 
 /** What every flow gets from the command line: where AWS calls go, and the environment it runs in. */
 export interface Runtime {
   aws: AwsSettings;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
+  /** The simulated account (`--sandbox`): every client talks to it instead of AWS. */
+  sandbox?: Sandbox;
 }

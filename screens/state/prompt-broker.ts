@@ -1,6 +1,7 @@
 import { CancelledError } from '../../src/engine/errors.js';
 import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../../src/engine/prompter.js';
 import { validateMfaCode } from '../../src/engine/prompter.js';
+import { renderQr } from '../../src/present/qr.js';
 
 export type PromptRequest =
   | { kind: 'text'; ask: TextAsk; masked: boolean; resolve(value: string): void }
@@ -48,8 +49,7 @@ export class PromptBroker implements Prompter {
     return this.text({ id: 'mfa-code', message: ask.message ?? `MFA code for ${ask.serial}`, validate: validateMfaCode });
   }
   async showQr(show: QrShow): Promise<void> {
-    const { toString } = await import('qrcode');
-    const rendered = await toString(show.data, { type: 'utf8', errorCorrectionLevel: 'L' });
+    const rendered = await renderQr(show.data);
     return this.open<void>((resolve) => ({ kind: 'qr', show, rendered, resolve: () => resolve() }));
   }
 

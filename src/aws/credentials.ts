@@ -2,6 +2,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { Prompter } from '../engine/prompter.js';
 import { validateMfaCode } from '../engine/prompter.js';
 import { awsConfigPath, awsCredentialsPath, readProfileConfig } from '../local/aws-files.js';
+import type { Sandbox } from './sandbox/store.js';
 import { isFresh, SessionCache } from './session-cache.js';
 import type { AwsSettings } from './settings.js';
 
@@ -16,7 +17,14 @@ export interface SharedCredentials {
  * (env, profile, SSO, role + MFA…), asks for an MFA code through the Prompter, and dedupes concurrent
  * refreshes: an MFA code is single-use, so two clients refreshing at once must share one AssumeRole.
  */
-export async function createSharedCredentials(settings: AwsSettings, prompter: Prompter, env: NodeJS.ProcessEnv = process.env): Promise<SharedCredentials> {
+export async function createSharedCredentials(settings: AwsSettings, prompter: Prompter, env: NodeJS.ProcessEnv = process.env, sandbox?: Sandbox): Promise<SharedCredentials> {
+  // The sandbox starts as its own admin user; a named profile resolves from the sandbox HOME's files,
+  // with the role assumption answered by the sandbox.
+  if (sandbox && !settings.profile) {
+    const fixed = sandbox.adminCredentials();
+    return { provider: async () => fixed, invalidate() {} };
+  }
+  const roleAssumer = sandbox ? (await import('./sandbox/role-assumer.js')).sandboxRoleAssumer(sandbox, { region: settings.region }) : undefined;
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const profile = settings.profile ?? 'default';
   const profileConfig = readProfileConfig(profile, env);
@@ -40,6 +48,7 @@ export async function createSharedCredentials(settings: AwsSettings, prompter: P
       filepath: awsCredentialsPath(env),
       configFilepath: awsConfigPath(env),
       mfaCodeProvider: askMfa,
+      ...(roleAssumer ? { roleAssumer } : {}),
       clientConfig: { region: settings.region ?? 'us-east-1', ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) },
     });
   }

@@ -10,6 +10,9 @@ export type AwsErrorKind =
   | 'no-credentials'
   | 'not-propagated'
   | 'validation'
+  | 'limit-exceeded'
+  | 'invalid-mfa-code'
+  | 'conflict'
   | 'network'
   | 'other';
 
@@ -61,6 +64,14 @@ const KIND_BY_NAME: Record<string, AwsErrorKind> = {
   InvalidParameterValue: 'validation',
   InvalidParameterValueException: 'validation',
   MalformedPolicyDocument: 'validation',
+  LimitExceeded: 'limit-exceeded',
+  LimitExceededException: 'limit-exceeded',
+  InvalidAuthenticationCode: 'invalid-mfa-code',
+  InvalidAuthenticationCodeException: 'invalid-mfa-code',
+  DeleteConflict: 'conflict',
+  DeleteConflictException: 'conflict',
+  PasswordPolicyViolation: 'validation',
+  PasswordPolicyViolationException: 'validation',
   MalformedPolicyDocumentException: 'validation',
   InvalidInput: 'validation',
   ECONNREFUSED: 'network',
@@ -89,6 +100,8 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
   if ((name === 'ClientException' || name === 'InvalidParameterException' || name === 'AccessDenied') && message && NOT_PROPAGATED.some((re) => re.test(message))) {
     return 'not-propagated';
   }
+  // STS says a wrong MFA code with a plain AccessDenied; only its message tells them apart.
+  if (name === 'AccessDenied' && message && /MultiFactorAuthentication failed/i.test(message)) return 'invalid-mfa-code';
   return KIND_BY_NAME[name ?? ''] ?? KIND_BY_NAME[code ?? ''] ?? (name === 'ProviderError' ? 'no-credentials' : 'other');
 }
 
@@ -127,4 +140,14 @@ export function explainAwsError(error: unknown, doing: string): SlipwayError {
   const name = error instanceof Error ? error.name : 'Error';
   const advice = FIX_BY_KIND[kind];
   return new SlipwayError(`${doing} failed: ${name}: ${message}`, { why: advice?.why, fix: advice?.fix, cause: error });
+}
+
+/** Runs a call and treats one kind of error as "nothing to do" (e.g. already exists): undefined. */
+export async function tolerate<T>(kind: AwsErrorKind, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (classifyAwsError(error) === kind) return undefined;
+    throw error;
+  }
 }

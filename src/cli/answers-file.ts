@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/errors.js';
 import type { Answers } from '../engine/types.js';
+import type { CliArgs } from './args.js';
 
 /** Reads `--answers FILE`: one JSON object of strings, numbers and booleans. */
 export function readAnswersFile(path: string): Answers {
@@ -25,4 +26,9 @@ export function readAnswersFile(path: string): Answers {
     }
   }
   return parsed as Answers;
+}
+
+/** What the command line answers: the --answers file, overridden by flags. */
+export function givenAnswers(args: CliArgs): Answers {
+  return { ...(args.answersFile ? readAnswersFile(args.answersFile) : {}), ...args.flowAnswers };
 }

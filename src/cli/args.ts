@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
+import { findFlow } from './flows.js';
 
 /**
  * The command line, parsed with Node's own parseArgs (strict: an unknown flag is an error, not a
- * silently ignored typo). Kept free of heavy imports: it runs before the first frame.
+ * silently ignored typo). Each flow adds the flags of its questions. Kept free of heavy imports: it
+ * runs before the first frame.
  */
-export const COMMANDS = ['home', 'doctor', 'resume'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export type CommandName = 'home' | 'resume' | string;
 
 export interface CliArgs {
   command: CommandName;
@@ -20,6 +21,10 @@ export interface CliArgs {
   answersFile?: string;
   discard: boolean;
   list: boolean;
+  /** Rehearse against the simulated account (`--sandbox`, named by `--sandbox-name`). */
+  sandbox?: string;
+  /** Answers given as flow flags (`--user-name bob`), by question id. */
+  flowAnswers: Record<string, string>;
   help: boolean;
   version: boolean;
 }
@@ -38,43 +43,61 @@ const OPTIONS = {
   answers: { type: 'string' },
   discard: { type: 'boolean' },
   list: { type: 'boolean' },
+  sandbox: { type: 'boolean' },
+  'sandbox-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
 export function parseCli(argv: string[]): CliArgs {
+  // First pass, tolerant, only to find the command; the second knows that command's flags.
+  const first = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false }).positionals[0];
+  const command = first ?? 'home';
+  const flow = findFlow(command);
+  if (command !== 'home' && command !== 'resume' && !flow) throw new ArgsError(`Unknown command "${command}".`);
+  if (first === 'home') throw new ArgsError('Unknown command "home".');
+  const flowFlags = (flow?.questions ?? []).filter((q) => q.flag !== '--region').map((q) => [q.flag.replace(/^--/, ''), q.id] as const);
+  const options = { ...OPTIONS, ...Object.fromEntries(flowFlags.map(([flag]) => [flag, { type: 'string' as const }])) };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new ArgsError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '.') : String(error));
   }
-  const [first, ...rest] = parsed.positionals;
-  const command = first ?? 'home';
-  if (!(COMMANDS as readonly string[]).includes(command) || command === 'home' && first !== undefined) {
-    throw new ArgsError(`Unknown command "${command}".`);
+  const rest = parsed.positionals.slice(1);
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const flag = (name: string) => values[name] === true;
+  for (const name of ['profile', 'region', 'endpoint-url', 'answers', 'sandbox-name'] as const) {
+    if (text(name)?.trim() === '') throw new ArgsError(`--${name} needs a value.`);
   }
-  const v = parsed.values;
-  for (const name of ['profile', 'region', 'endpoint-url', 'answers'] as const) {
-    if (v[name] !== undefined && v[name].trim() === '') throw new ArgsError(`--${name} needs a value.`);
+  const flowAnswers: Record<string, string> = {};
+  for (const [name, id] of flowFlags) {
+    const value = text(name);
+    if (value !== undefined) flowAnswers[id] = value;
   }
-  if (command !== 'resume' && (v.discard || v.list || rest.length > 0)) {
-    throw new ArgsError(rest.length > 0 ? `Unexpected argument "${rest[0]}".` : `--${v.discard ? 'discard' : 'list'} only goes with \`slipway resume\`.`);
+  // --region is global (where AWS calls go) and also the answer of flows that ask for a region.
+  const region = text('region');
+  if (region && flow?.questions?.some((q) => q.id === 'region')) flowAnswers.region = region;
+  if (command !== 'resume' && (flag('discard') || flag('list') || rest.length > 0)) {
+    throw new ArgsError(rest.length > 0 ? `Unexpected argument "${rest[0]}".` : `--${flag('discard') ? 'discard' : 'list'} only goes with \`slipway resume\`.`);
   }
   return {
-    command: command as CommandName,
+    command,
+    sandbox: flag('sandbox') || text('sandbox-name') ? (text('sandbox-name') ?? 'default') : undefined,
+    flowAnswers,
     rest,
-    profile: v.profile,
-    region: v.region,
-    endpointUrl: v['endpoint-url'],
-    plain: v.plain ?? false,
-    yes: v.yes ?? false,
-    json: v.json ?? false,
-    answersFile: v.answers,
-    discard: v.discard ?? false,
-    list: v.list ?? false,
-    help: v.help ?? false,
-    version: v.version ?? false,
+    profile: text('profile'),
+    region,
+    endpointUrl: text('endpoint-url'),
+    plain: flag('plain'),
+    yes: flag('yes'),
+    json: flag('json'),
+    answersFile: text('answers'),
+    discard: flag('discard'),
+    list: flag('list'),
+    help: flag('help'),
+    version: flag('version'),
   };
 }
 

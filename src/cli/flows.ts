@@ -1,4 +1,5 @@
-import type { Flow } from '../engine/types.js';
+import type { Flow, Question } from '../engine/types.js';
+import { bootstrapQuestions } from '../../flows/bootstrap/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 export interface FlowEntry {
@@ -6,15 +7,25 @@ export interface FlowEntry {
   /** What the home screen shows. */
   label: string;
   description: string;
+  /** The flow's questions, so its flags are known before the flow itself is loaded. */
+  questions?: Question[];
   /** Loaded on demand: each flow pulls in its own SDK clients, never before it is chosen. */
   load(runtime: Runtime): Promise<Flow<any>>;
 }
 
 export const FLOWS: FlowEntry[] = [
   {
+    name: 'bootstrap',
+    label: 'Set up this AWS account safely',
+    description: 'admin role behind MFA, groups, your IAM user with MFA, access key, CLI profile, EC2 key pair',
+    questions: bootstrapQuestions({}),
+    load: async (runtime) => (await import('../../flows/bootstrap/index.js')).bootstrapFlow(runtime),
+  },
+  {
     name: 'doctor',
     label: 'Check this machine',
     description: 'Node, Docker, buildx, AWS credentials and identity, region, ~/.aws file modes',
+    questions: [],
     load: async (runtime) => (await import('../../flows/doctor/index.js')).doctorFlow(runtime),
   },
 ];

@@ -1,5 +1,8 @@
-import { UsageError } from '../engine/errors.js';
+import { join } from 'node:path';
+import { createSandbox } from '../aws/sandbox/store.js';
 import { resolveAwsSettings, validateEndpoint, validateRegion } from '../aws/settings.js';
+import { UsageError } from '../engine/errors.js';
+import { stateDir } from '../engine/paths.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import type { CliArgs } from './args.js';
 
@@ -18,6 +21,31 @@ export function makeRuntime(args: CliArgs, env: NodeJS.ProcessEnv = process.env,
   if (args.profile !== undefined && !PROFILE.test(args.profile)) {
     throw new UsageError(`--profile: "${args.profile}" is not a profile name.`, { fix: 'Profile names are letters, digits and _ . @ + = , - (see ~/.aws/config).' });
   }
+  if (args.sandbox !== undefined) return sandboxRuntime(args, env, fallbackRegion);
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region ?? fallbackRegion, endpointUrl: args.endpointUrl }, env);
   return { aws, env, platform: process.platform };
+}
+
+/**
+ * The sandbox: a simulated account in a local file, and a HOME of its own so ~/.aws and ~/.ssh are
+ * written there, never into the real ones. No request leaves the machine.
+ */
+function sandboxRuntime(args: CliArgs, env: NodeJS.ProcessEnv, fallbackRegion?: string): Runtime {
+  const name = args.sandbox ?? 'default';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new UsageError(`--sandbox-name: "${name}" is not a sandbox name.`, { fix: 'Use letters, digits, ".", "_" and "-".' });
+  const home = join(stateDir(env), 'sandbox', `${name}.home`);
+  const sandboxEnv: NodeJS.ProcessEnv = {
+    ...env,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    // The journals stay where the person's are, so `slipway resume` lists sandbox runs too.
+    XDG_STATE_HOME: join(stateDir(env), '..'),
+  };
+  // The person's own AWS identity must not leak into a rehearsal.
+  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete sandboxEnv[name];
+  const propagation = env.SLIPWAY_SANDBOX_PROPAGATION_SECONDS;
+  const sandbox = createSandbox({ name, env, ...(propagation !== undefined ? { propagationSeconds: Number(propagation) } : {}) });
+  const aws = resolveAwsSettings({ profile: args.profile, region: args.region ?? fallbackRegion ?? 'us-east-1' }, sandboxEnv);
+  return { aws: { ...aws, endpoint: undefined }, env: sandboxEnv, platform: process.platform, sandbox };
 }

@@ -1,6 +1,7 @@
 import { CancelledError } from '../engine/errors.js';
 import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../engine/prompter.js';
 import { validateMfaCode } from '../engine/prompter.js';
+import { renderQr } from '../present/qr.js';
 
 /**
  * Line-mode questions with @inquirer/prompts (loaded on first use). Only ever used when no ink app is
@@ -33,8 +34,7 @@ export class PlainPrompter implements Prompter {
     return this.guard(input({ message: ask.message ?? `MFA code for ${ask.serial}`, validate: (v) => validateMfaCode(v) ?? true }, { signal: this.signal }));
   }
   async showQr(show: QrShow): Promise<void> {
-    const { toString } = await import('qrcode');
-    const code = await toString(show.data, { type: 'utf8', errorCorrectionLevel: 'L' });
+    const code = await renderQr(show.data);
     process.stdout.write(`${show.title}\n${code}\nCannot scan it? Enter this key by hand: ${show.fallback}\n`);
     const { confirm } = await import('@inquirer/prompts');
     await this.guard(confirm({ message: 'Added it to your authenticator app?', default: true }, { signal: this.signal, clearPromptOnDone: true }));

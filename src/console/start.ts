@@ -1,5 +1,5 @@
 import type { CliArgs } from '../cli/args.js';
-import { readAnswersFile } from '../cli/answers-file.js';
+import { givenAnswers } from '../cli/answers-file.js';
 import { findFlow, FLOWS } from '../cli/flows.js';
 import type { Mode } from '../cli/mode.js';
 import { describeRun, isBroken, unfinishedRuns, type RunListing } from '../cli/runs.js';
@@ -29,7 +29,7 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
       const entry = findFlow(flowName);
       if (!entry) throw new UsageError(`This slipway does not know the flow "${flowName}".`, { fix: 'Update slipway, or discard the run with `slipway resume <n> --discard`.' });
       const runtime = makeRuntime(args, env, region);
-      const given = args.answersFile ? readAnswersFile(args.answersFile) : {};
+      const given = givenAnswers(args);
       const flow = await entry.load(runtime);
       const result = await runFlow({ flow, given, prompter, emit: createLineRenderer(out, { ascii }), cancel: cancel.signal, acceptDefaults: args.yes, journalPath, env });
       if (args.json) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
@@ -37,12 +37,12 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
     };
 
     switch (args.command) {
-      case 'doctor':
-        return await run('doctor');
       case 'resume':
         return await resume(args, prompter, out, run, env);
       case 'home':
         return await home(args, prompter, out, run, env);
+      default:
+        return await run(args.command);
     }
   } finally {
     cancel.dispose();

@@ -38,7 +38,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
     acceptDefaults: options.acceptDefaults ?? false,
   });
   // The target decides the journal: a resumed run whose answers now point elsewhere starts its own.
-  const target = options.journalPath && previous ? previous.target : await flow.target(answers);
+  const target = options.journalPath && previous ? previous.target : await flow.target(answers, prompter);
   const stepOrder = flow.steps.map((s) => ({ id: s.id, title: s.title }));
   const { journal, resumed } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env });
   const started = Date.now();
@@ -71,7 +71,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
       const recorded = record?.status;
       try {
         let result = await step.probe(stepContext);
-        let how: DoneHow = checks ? 'checked' : recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';
+        let how: DoneHow = checks || step.check ? 'checked' : recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';
         if (result === undefined) {
           journal.recordIntent(step.id, step.title);
           result = await step.apply(stepContext);
@@ -130,7 +130,7 @@ async function pickPreviousRun(options: RunOptions, env: NodeJS.ProcessEnv): Pro
     .filter(({ data }) => Object.entries(options.given).every(([id, value]) => data.answers[id] === undefined || String(data.answers[id]) === String(value)));
   const matching = [];
   for (const candidate of candidates) {
-    const target = await options.flow.target({ ...candidate.data.answers, ...options.given });
+    const target = await options.flow.target({ ...candidate.data.answers, ...options.given }, options.prompter);
     if (sameTarget(target, candidate.data.target)) matching.push(candidate);
   }
   candidates.splice(0, candidates.length, ...matching);

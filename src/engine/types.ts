@@ -37,6 +37,8 @@ export interface Step<C extends StepContext = StepContext> {
   /** Stable journal key: renaming it makes old journals re-probe this step, nothing worse. */
   id: string;
   title: string;
+  /** Read-only: the probe is the whole step (it looks, it never changes anything). */
+  check?: boolean;
   /** One line saying what apply would do, for --plan and production approval. */
   plan?(c: C): string;
   /** Read-only. Defined means "already done": the step is skipped and these outputs adopted. */
@@ -68,8 +70,11 @@ export interface Flow<C extends StepContext = StepContext> {
   name: string;
   title: string;
   questions: Question[];
-  /** Works out the target (account, region, app, env) before any step runs; decides which journal to use. */
-  target(answers: Answers): Promise<Target>;
+  /**
+   * Works out the target (account, region, app, env) before any step runs; decides which journal to
+   * use. May call AWS read-only (e.g. who am I), so it gets the prompter for an MFA code.
+   */
+  target(answers: Answers, prompter: Prompter): Promise<Target>;
   /** Builds the flow's context from the base context (e.g. adds SDK clients, lazily imported). */
   context(base: StepContext): Promise<C>;
   steps: Step<C>[];

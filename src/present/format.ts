@@ -51,7 +51,7 @@ export function bytes(n: number): string {
 /** A short, readable rendering of a step's outputs for the step list and the line modes. */
 export function describeOutputs(outputs: Record<string, unknown>, max = 3): string {
   return Object.entries(outputs)
-    .filter(([, v]) => v !== undefined && v !== '' && typeof v !== 'object')
+    .filter(([, v]) => v !== undefined && v !== '' && typeof v !== 'object' && typeof v !== 'boolean')
     .slice(0, max)
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(' · ');

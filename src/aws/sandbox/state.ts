@@ -1,0 +1,157 @@
+/**
+ * The simulated account as plain JSON, so it can be written to one file and read back by another
+ * process (the slipway binary and the test driving it share a sandbox). Times are epoch milliseconds
+ * on the sandbox clock; names keep the case they were created with.
+ */
+export interface SandboxState {
+  version: 1;
+  accountId: string;
+  /** IAM allows one alias per account; a list because the API returns one. */
+  aliases: string[];
+  /** How long new users, roles, keys and group memberships stay invisible to authentication. */
+  propagationSeconds: number;
+  /** `offsetMs` moves sandbox time ahead of the wall clock; `sequence` drives seeded ids. */
+  clock: { offsetMs: number; sequence: number };
+  /** Present when ids come from a seed, so a reopened sandbox keeps producing the same ones. */
+  seed?: string;
+  iam: {
+    users: Record<string, IamUser>;
+    groups: Record<string, IamGroup>;
+    roles: Record<string, IamRole>;
+    /** By ARN; includes the AWS managed policies the account can attach. */
+    policies: Record<string, ManagedPolicy>;
+    /** Virtual MFA devices by serial number (an ARN). */
+    mfaDevices: Record<string, VirtualMfaDevice>;
+    passwordPolicy?: PasswordPolicy;
+  };
+  sts: { sessions: Record<string, StsSession> };
+  /** Key pairs are regional: region → key name → key pair. */
+  ec2: { keyPairs: Record<string, Record<string, Ec2KeyPair>> };
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** When a membership started, so it can stay invisible to authorization while IAM "propagates". */
+export interface Membership {
+  group: string;
+  at: number;
+}
+
+export interface IamUser {
+  name: string;
+  id: string;
+  arn: string;
+  path: string;
+  createdAt: number;
+  tags: Tag[];
+  groups: Membership[];
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
+  loginProfile?: { createdAt: number; passwordResetRequired: boolean; passwordSha256: string };
+  accessKeys: AccessKey[];
+}
+
+export interface AccessKey {
+  id: string;
+  /** The sandbox plays AWS, which must know the secret to check signatures; never logged. */
+  secret: string;
+  status: 'Active' | 'Inactive';
+  createdAt: number;
+}
+
+export interface IamGroup {
+  name: string;
+  id: string;
+  arn: string;
+  path: string;
+  createdAt: number;
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
+}
+
+export interface IamRole {
+  name: string;
+  id: string;
+  arn: string;
+  path: string;
+  createdAt: number;
+  /** Stored as sent; IAM returns policy documents URL-encoded. */
+  trustPolicy: string;
+  description?: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
+}
+
+export interface ManagedPolicy {
+  name: string;
+  id: string;
+  arn: string;
+  path: string;
+  createdAt: number;
+  updatedAt: number;
+  description?: string;
+  tags: Tag[];
+  defaultVersionId: string;
+  /** Version ids are never reused, even after DeletePolicyVersion. */
+  nextVersion: number;
+  versions: PolicyVersion[];
+  awsManaged: boolean;
+}
+
+export interface PolicyVersion {
+  id: string;
+  document: string;
+  createdAt: number;
+}
+
+export interface VirtualMfaDevice {
+  serial: string;
+  /** Base32; AWS keeps it to verify codes and so must the sandbox. Never logged. */
+  seed: string;
+  createdAt: number;
+  tags: Tag[];
+  user?: string;
+  enabledAt?: number;
+  /** Time steps whose codes were accepted: a TOTP code works once. */
+  usedSteps: number[];
+}
+
+export interface PasswordPolicy {
+  MinimumPasswordLength: number;
+  RequireSymbols: boolean;
+  RequireNumbers: boolean;
+  RequireUppercaseCharacters: boolean;
+  RequireLowercaseCharacters: boolean;
+  AllowUsersToChangePassword: boolean;
+  MaxPasswordAge?: number;
+  PasswordReusePrevention?: number;
+  HardExpiry?: boolean;
+}
+
+export interface StsSession {
+  accessKeyId: string;
+  secret: string;
+  token: string;
+  roleName: string;
+  sessionName: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Whether AssumeRole carried a valid MFA code: the session's aws:MultiFactorAuthPresent. */
+  mfa: boolean;
+  sourceArn: string;
+}
+
+export interface Ec2KeyPair {
+  name: string;
+  id: string;
+  fingerprint: string;
+  type: 'rsa' | 'ed25519';
+  createdAt: number;
+  publicKey: string;
+  tags: Tag[];
+}

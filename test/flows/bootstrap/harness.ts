@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, type Sandbox } from '../../../src/aws/sandbox/store.js';
+import type { RunEvent, RunResult } from '../../../src/engine/events.js';
+import type { Prompter } from '../../../src/engine/prompter.js';
+import { runFlow } from '../../../src/engine/runner.js';
+import type { Answers } from '../../../src/engine/types.js';
+import { bootstrapFlow } from '../../../flows/bootstrap/index.js';
+import type { Runtime } from '../../../flows/shared/runtime.js';
+
+/** A temporary HOME (with its own ~/.aws, ~/.ssh and journals) and a sandbox account to bootstrap. */
+export function bootstrapWorld(options: { sandboxFile?: string } = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'slipway-bootstrap-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const sandbox = createSandbox({ file: options.sandboxFile ?? join(home, 'sandbox.json'), env });
+  const runtime: Runtime = { aws: { region: 'us-east-1' }, env, platform: 'linux', sandbox };
+  return { home, env, sandbox, runtime, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+export const NEWCOMER: Answers = { region: 'us-east-1', userName: 'alice', profileName: 'acme', accountAlias: '' };
+
+export async function runBootstrap(world: { runtime: Runtime; env: NodeJS.ProcessEnv }, prompter: Prompter, given: Answers = NEWCOMER) {
+  const events: RunEvent[] = [];
+  const result: RunResult = await runFlow({ flow: bootstrapFlow(world.runtime), given, prompter, emit: (e) => events.push(e), cancel: new AbortController().signal, env: world.env });
+  return { result, events, how: Object.fromEntries(events.flatMap((e) => (e.type === 'step-done' ? [[e.stepId, e.how]] : []))) as Record<string, string> };
+}
+
+/** Records whether each sandbox call could change the account. */
+export function watchCalls(sandbox: Sandbox): { mutating: number; total: number } {
+  const counts = { mutating: 0, total: 0 };
+  const run = sandbox.run.bind(sandbox);
+  sandbox.run = ((mutates: boolean, work: never) => {
+    counts.total++;
+    if (mutates) counts.mutating++;
+    return run(mutates, work);
+  }) as Sandbox['run'];
+  return counts;
+}
