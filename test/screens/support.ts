@@ -48,12 +48,24 @@ export function waitForFrame(lastFrame: () => string | undefined, text: string |
   );
 }
 
-/** Writes keys one at a time, letting ink's input handler and React catch up between them. */
+/**
+ * Lets React finish what it scheduled. ink re-subscribes `useInput` handlers in passive effects, which
+ * React runs from a scheduler task (setImmediate), not during the render. A frame can be on screen
+ * while the handler still closes over the previous state — e.g. when a fast in-memory run finishes
+ * entirely in microtasks — and a key written at that moment goes to the stale handler.
+ */
+export async function settle(): Promise<void> {
+  await tick(15);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Writes keys one at a time, letting ink's input handler and React catch up before and between them. */
 export async function press(stdin: { write(data: string): void }, ...keys: string[]): Promise<void> {
   for (const key of keys) {
+    await settle();
     stdin.write(key);
-    await tick(30);
   }
+  await settle();
 }
 
 /** Types text character by character, as a person would. */
