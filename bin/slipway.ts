@@ -37,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
       // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;
       const { startTui } = await withoutFetch(() => import('../screens/start.js'));
-      return await startTui(args, process.env, painted);
+      const code = await startTui(args, process.env, painted);
+      // The screen is restored and the journal written: leave now, even if a cancelled step still
+      // holds a timer or socket open.
+      process.exit(code);
     }
     const { startLines } = await import('../src/console/start.js');
     return await startLines(args, mode);

@@ -9,7 +9,7 @@ import { FlowScreen } from './flow-screen.js';
 import { HomeScreen, type HomeChoice } from './home-screen.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 
-export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string } | { kind: 'flow'; flow: string; journalPath?: string; region?: string; key: number };
+export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number } | { kind: 'flow'; flow: string; journalPath?: string; region?: string; key: number };
 
 export interface RootProps {
   args: CliArgs;
@@ -65,9 +65,10 @@ export function Root({ args, env, initial, broker, profile, region, flows = FLOW
           notice = error instanceof Error ? error.message : String(error);
         }
         setRuns(unfinishedRuns(env));
-        return setScreen({ kind: 'home', runsOnly: screen.runsOnly, notice });
+        return setScreen({ kind: 'home', runsOnly: screen.runsOnly, notice, key: Date.now() });
       }
     }
   };
-  return <HomeScreen runs={runs} flows={flows} runsOnly={screen.runsOnly} profile={profile} region={region} notice={screen.notice} onChoose={choose} />;
+  // A new key after a discard: the home screen starts over, not on the menu of a run that is gone.
+  return <HomeScreen key={screen.key} runs={runs} flows={flows} runsOnly={screen.runsOnly} profile={profile} region={region} notice={screen.notice} onChoose={choose} />;
 }

@@ -29,19 +29,16 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
       finished = true;
       app.unmount();
       terminal.restore();
-      process.off('SIGTERM', onTerminate);
-      process.off('SIGHUP', onTerminate);
       const print = createLineRenderer((line) => process.stdout.write(`${line}\n`));
       for (const event of events) print(event);
       resolve(code);
     };
-    // SIGTERM/SIGHUP (a closed terminal, `kill`): leave the alternate screen before going.
-    const onTerminate = () => {
-      finish(143, []);
-      process.exit(143);
-    };
-    process.on('SIGTERM', onTerminate);
-    process.on('SIGHUP', onTerminate);
+    // SIGTERM/SIGHUP (a closed terminal, `kill`) or a SIGINT from outside (keyboard Ctrl-C arrives as
+    // a key in raw mode): leave the alternate screen, then go. The journal already holds every step.
+    terminal.onSignal((_signal, exitCode) => {
+      finish(exitCode, []);
+      process.exit(exitCode);
+    });
 
     const app = render(<Root args={args} env={env} initial={initial} broker={broker} profile={aws.profile} region={aws.region} onExit={finish} />, {
       exitOnCtrlC: false,

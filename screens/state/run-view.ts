@@ -60,7 +60,8 @@ export function reduceRunView(view: RunView, event: RunEvent): RunView {
         steps: event.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
       };
     case 'step-started':
-      return { ...view, log: [], progress: [], steps: patch(view.steps, event.stepId, { status: 'running', startedAt: event.at }) };
+      // Info lines belong to the step that wrote them; warnings stay for the whole run.
+      return { ...view, log: view.log.filter((l) => l.level !== 'info'), progress: [], steps: patch(view.steps, event.stepId, { status: 'running', startedAt: event.at }) };
     case 'step-log':
       return { ...view, log: [...view.log, { text: event.line, level: event.level }].slice(-MAX_LOG_LINES) };
     case 'step-progress': {

@@ -203,6 +203,10 @@ function warningsFor(plans: PlannedEdit[]): string[] {
     if (countSections(beforeText, 'default') > 0) {
       warnings.push(`${path} has a [default] profile: tools run without AWS_PROFILE will use it instead of this one.`);
     }
+    if (beforeText.startsWith('\uFEFF')) {
+      // Kept, since we change only our lines; but botocore does not skip it and then finds no first section.
+      warnings.push(`${path} starts with a UTF-8 byte-order mark, which makes the AWS CLI refuse it ("Unable to parse config file"). Remove it with: sed -i '1s/^\\xEF\\xBB\\xBF//' ${path}`);
+    }
     if (countSections(beforeText, section) > 1) {
       warnings.push(`${path} has [${section}] more than once: the AWS CLI refuses such a file ("Unable to parse config file"). Merge them by hand.`);
     }

@@ -84,10 +84,10 @@ export function privateKeyPath(name: string, env: NodeJS.ProcessEnv = process.en
  */
 export function writePrivateKey(name: string, pem: string, env: NodeJS.ProcessEnv = process.env, options: { overwrite?: boolean } = {}): { path: string; written: boolean; backupPath?: string } {
   const path = privateKeyPath(name, env);
-  parsePrivateKey(pem, 'The key to write');
+  const key = parsePrivateKey(pem, 'The key to write');
   const content = pem.endsWith('\n') ? pem : `${pem}\n`; // some ssh versions reject a key without a final newline
   const existing = readExisting(path);
-  if (existing && existing.bytes.toString('utf8') === content) {
+  if (existing && holdsSameKey(existing.bytes, key)) {
     makePrivate(path, existing.mode);
     return { path, written: false };
   }
@@ -95,6 +95,15 @@ export function writePrivateKey(name: string, pem: string, env: NodeJS.ProcessEn
   const backupPath = existing ? writeBackup(path, existing.bytes) : undefined;
   writePrivateFile(path, content);
   return { path, written: true, ...(backupPath ? { backupPath } : {}) };
+}
+
+/** The same key in another encoding (PKCS#8, no final newline) is still the same key: keep the file. */
+function holdsSameKey(bytes: Buffer, key: KeyObject): boolean {
+  try {
+    return spkiDer(createPublicKey(createPrivateKey(bytes.toString('utf8')))).equals(spkiDer(createPublicKey(key)));
+  } catch {
+    return false; // unreadable (passphrase, OpenSSH format): not known to be the same
+  }
 }
 
 function materialOf(privateKey: KeyObject, comment: string): KeyPairMaterial {

@@ -9,7 +9,7 @@ const flows: FlowEntry[] = [
   { name: 'doctor', label: 'Check this machine', description: 'Node, Docker, buildx, AWS credentials and identity, region, ~/.aws file modes', load: async () => { throw new Error('not loaded'); } },
   { name: 'other', label: 'Another flow', description: 'second', load: async () => { throw new Error('not loaded'); } },
 ];
-const run: RunListing = { path: '/x.json', flow: 'doctor', target: { region: 'eu-west-1', app: 'todo', env: 'dev' }, status: 'failed', reached: 'Docker buildx', stepsDone: 3, stepsTotal: 8, updatedAt: new Date().toISOString() };
+const run: RunListing = { path: '/x.json', flow: 'doctor', target: { region: 'eu-west-1', app: 'todo', env: 'dev' }, status: 'failed', reached: 'Docker buildx', stepsDone: 3, stepsTotal: 8, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() }; // "3 h ago" in both renders
 
 // ink-testing-library renders 100 columns wide, without colour.
 const strip = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '').split('\n').map((l) => l.trimEnd()).join('\n');

@@ -197,11 +197,8 @@ describe('Root on the home screen', () => {
     expect(onExit).not.toHaveBeenCalled();
   });
 
-  // KNOWN BUG (reported, not fixed here): after a discard, Root re-renders the same HomeScreen
-  // instance, whose `picked` state still holds the deleted run, so the resume/discard menu for a run
-  // that no longer exists stays on screen and the "Discarded …" notice is hidden. `it.fails` keeps
-  // this test green while the bug exists and turns red once it is fixed — then drop `.fails`.
-  it.fails('after a discard the home list comes back with the notice, without pressing anything', async () => {
+  // Regression: the home screen used to keep the resume/discard menu of the run just discarded.
+  it('after a discard the home list comes back with the notice, without pressing anything', async () => {
     const { lastFrame } = await discardTheOnlyRun();
     const frame = await waitForFrame(lastFrame, 'Discarded bootstrap', 1_000);
     expect(frame).toContain('slipway · home');

@@ -1,4 +1,5 @@
-import { totp } from '../../../src/aws/sandbox/totp.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { totpAtStep, totpStep } from '../../../src/aws/sandbox/totp.js';
 import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../../../src/engine/prompter.js';
 
 /**
@@ -10,18 +11,28 @@ export class Person implements Prompter {
   seed?: string;
   password?: string;
   asked: string[] = [];
-  /** MFA codes are single-use: each new code comes from a later 30-second step. */
-  private step = 0;
+  /** MFA codes are single-use: the last time step whose code was typed. */
+  private lastStep = -Infinity;
 
+  /**
+   * `phone`: a file standing for the authenticator app, so a person resuming in a new process still
+   * has the seed they scanned (and knows which codes they already typed).
+   */
   constructor(
     private readonly answers: Record<string, string | boolean> = {},
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly phone?: string,
+  ) {
+    if (phone && existsSync(phone)) {
+      const saved = JSON.parse(readFileSync(phone, 'utf8')) as { seed: string; lastStep: number };
+      this.seed = saved.seed;
+      this.lastStep = saved.lastStep;
+    }
+  }
 
   async text(ask: TextAsk): Promise<string> {
     this.asked.push(ask.id);
-    if (ask.id === 'mfa-code-1') return this.code(-1);
-    if (ask.id === 'mfa-code-2') return this.code(0);
+    if (ask.id === 'mfa-code-1' || ask.id === 'mfa-code-2') return this.nextCode();
     const answer = this.answers[ask.id] ?? ask.default;
     if (answer === undefined) throw new Error(`Person was asked "${ask.message}" (${ask.id}) and has no answer`);
     return String(answer);
@@ -43,8 +54,7 @@ export class Person implements Prompter {
   }
   async mfaCode(ask: MfaAsk): Promise<string> {
     this.asked.push(`mfa:${ask.serial}`);
-    this.step++;
-    return this.code(this.step);
+    return this.nextCode();
   }
   async showQr(show: QrShow): Promise<void> {
     this.asked.push('qr');
@@ -52,15 +62,23 @@ export class Person implements Prompter {
     if (!seed) throw new Error(`no seed in ${show.data}`);
     if (show.fallback.replace(/\s/g, '') !== seed) throw new Error('the text fallback is not the seed');
     this.seed = seed;
-    this.step = 0;
+    this.lastStep = -Infinity;
+    this.save();
   }
   async showSecret(show: SecretShow): Promise<void> {
     this.asked.push('secret');
     this.password = show.secret;
   }
 
-  private code(offsetSteps: number): string {
+  /** The next code the app shows that was not typed yet: from one step back (clock skew) onwards. */
+  private nextCode(): string {
     if (!this.seed) throw new Error('asked for an MFA code before the QR code was shown');
-    return totp(this.seed, this.now() + offsetSteps * 30_000);
+    this.lastStep = Math.max(totpStep(this.now()) - 1, this.lastStep + 1);
+    this.save();
+    return totpAtStep(this.seed, this.lastStep);
+  }
+
+  private save(): void {
+    if (this.phone && this.seed) writeFileSync(this.phone, JSON.stringify({ seed: this.seed, lastStep: this.lastStep }));
   }
 }
