@@ -19,7 +19,13 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, mode
     throw error;
   }
   closeSync(fd);
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    // The temp file holds the new content (maybe a secret): never leave it behind.
+    unlinkSync(temp);
+    throw error;
+  }
   syncDirectory(dir);
 }
 

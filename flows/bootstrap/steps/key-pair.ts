@@ -3,7 +3,7 @@ import { DeleteKeyPairCommand, DescribeKeyPairsCommand, ImportKeyPairCommand } f
 import { tolerate } from '../../../src/aws/errors.js';
 import { UsageError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
-import { fingerprintOfImportedKey, generateKeyPair, privateKeyPath, publicKeyOfPrivateKeyFile, writePrivateKey } from '../../../src/local/ssh-key.js';
+import { fingerprintOfImportedKey, generateKeyPairAsync, privateKeyPath, publicKeyOfPrivateKeyFile, writePrivateKey } from '../../../src/local/ssh-key.js';
 import type { BootstrapContext } from '../context.js';
 
 /**
@@ -41,7 +41,8 @@ export const keyPair: Step<BootstrapContext> = {
       publicKey = publicKeyOfPrivateKeyFile(path);
       c.report.log(`Importing the key already in ${path}.`);
     } else {
-      const made = generateKeyPair();
+      // RSA-4096 takes seconds to generate: off the main thread, so the screen and Ctrl-C stay alive.
+      const made = await generateKeyPairAsync();
       writePrivateKey(name, made.privateKeyPem, c.runtime.env);
       publicKey = made.publicKeyOpenSsh;
     }

@@ -31,7 +31,7 @@ export function resolveCaller(state: SandboxState, credentials: AwsCredentialIde
     if (sessionToken !== session.token) throw fault('InvalidClientTokenId', INVALID_TOKEN, 403);
     if (secretAccessKey !== session.secret) throw fault('SignatureDoesNotMatch', BAD_SIGNATURE, 403);
     if (now >= session.expiresAt) throw fault('ExpiredToken', EXPIRED_TOKEN, 403);
-    const role = Object.values(state.iam.roles).find((r) => r.name === session.roleName);
+    const role = state.iam.roles[session.roleName];
     return {
       kind: 'session',
       arn: `arn:aws:sts::${state.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,

@@ -6,7 +6,7 @@ const PLACEHOLDER_PNG = Uint8Array.from(
 /** The otpauth URI AWS encodes in `QRCodePNG`: issuer, `<device name>@<alias or account id>`, seed. */
 export function otpauthUri(deviceName: string, account: string, seedBase32: string): string {
   const issuer = encodeURIComponent('Amazon Web Services');
-  return `otpauth://totp/${issuer}:${encodeURIComponent(`${deviceName}@${account}`)}?secret=${seedBase32}&issuer=${issuer}`;
+  return `otpauth://totp/${issuer}:${encodeURIComponent(deviceName)}@${encodeURIComponent(account)}?secret=${seedBase32}&issuer=${issuer}`;
 }
 
 /** A real, scannable QR code PNG, so the sandbox shows what an authenticator app would scan. */

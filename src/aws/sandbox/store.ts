@@ -100,7 +100,7 @@ export class Sandbox {
     return structuredClone(this.current());
   }
 
-  /** Changes the account directly (test setup, e.g. a password policy) and saves it. */
+  /** Changes the account directly, between calls (test setup, e.g. a password policy), and saves it. */
   update(change: (state: SandboxState) => void): void {
     const draft = structuredClone(this.current());
     change(draft);

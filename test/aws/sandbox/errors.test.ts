@@ -1,7 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeKeyPairsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, IAMClient, ListUsersCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  GetUserCommand,
+  IAMClient,
+  ListUsersCommand,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../../../src/aws/errors.js';
@@ -123,6 +133,24 @@ describe('classifyAwsError understands what the sandbox throws', () => {
     expect(classifyAwsError(await caught(stranger.sts.send(new GetCallerIdentityCommand({}))))).toBe('invalid-credentials');
     expect(classifyAwsError(await caught(stranger.ec2.send(new DescribeKeyPairsCommand({}))))).toBe('invalid-credentials');
     expect(classifyAwsError(await caught(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['x'] }))))).toBe('not-found');
+  });
+
+  it('gives the other bootstrap errors a kind of their own, not "other"', async () => {
+    const sandbox = frozenSandbox();
+    const { iam } = adminClients(sandbox);
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
+    const limit = await caught(iam.send(new CreateAccessKeyCommand({ UserName: 'alice' })));
+    const badCodes = await caught(
+      (async () => {
+        const device = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'alice' }))).VirtualMFADevice!;
+        await iam.send(new EnableMFADeviceCommand({ UserName: 'alice', SerialNumber: device.SerialNumber, AuthenticationCode1: '000000', AuthenticationCode2: '000001' }));
+      })(),
+    );
+    const password = await caught(iam.send(new CreateLoginProfileCommand({ UserName: 'alice', Password: 'weak' })));
+    expect([limit.name, badCodes.name, password.name]).toEqual(['LimitExceededException', 'InvalidAuthenticationCodeException', 'PasswordPolicyViolationException']);
+    for (const error of [limit, badCodes, password]) expect(classifyAwsError(error)).not.toBe('other');
   });
 });
 
