@@ -19,7 +19,7 @@ export class Person implements Prompter {
    * has the seed they scanned (and knows which codes they already typed).
    */
   constructor(
-    private readonly answers: Record<string, string | boolean> = {},
+    public answers: Record<string, string | boolean> = {},
     private readonly now: () => number = Date.now,
     private readonly phone?: string,
   ) {
