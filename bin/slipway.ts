@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { ArgsError, parseCli, USAGE } from '../src/cli/args.js';
 import { showFirstFrame } from '../screens/first-frame.js';
+import { givenAnswers } from '../src/cli/answers-file.js';
+import { findFlow } from '../src/cli/flows.js';
 import { chooseMode } from '../src/cli/mode.js';
+import { validateGivenAnswers } from '../src/engine/answers.js';
 import { printError } from '../src/cli/print-error.js';
 import { ExitCode, UsageError } from '../src/engine/errors.js';
 
@@ -33,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const mode = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
   try {
+    // Bad answers on the command line are refused here, before any screen or journal exists.
+    const questions = findFlow(args.command)?.questions;
+    if (questions) validateGivenAnswers(questions, givenAnswers(args));
     if (mode === 'tui') {
       // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;

@@ -94,7 +94,9 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
 
-  const header = <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} />;
+  const header = (
+    <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} sandbox={args.sandbox} />
+  );
   if (prompt?.kind === 'qr' && !cancelling) {
     // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal.
     return (
@@ -106,7 +108,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   }
   return (
     <Box flexDirection="column">
-      <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} />
+      {header}
       {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps are checked against AWS and skipped.`}</Text> : null}
       <StepList steps={view.steps} />
       {!finished ? <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} /> : <LivePane log={view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />}

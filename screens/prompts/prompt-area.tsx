@@ -1,8 +1,8 @@
-import { PasswordInput, TextInput } from '@inkjs/ui';
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import type { PromptRequest } from '../state/prompt-broker.js';
 import { SelectList } from './select-list.js';
+import { TextInput } from './text-input.js';
 
 /** Renders the flow's current question; submitting resolves it. A failed validation asks again in place. */
 export function PromptArea({ request }: { request: PromptRequest }) {
@@ -29,7 +29,9 @@ function TextQuestion({ request }: { request: Extract<PromptRequest, { kind: 'te
   const [problem, setProblem] = useState<string>();
   const submit = (raw: string) => {
     const value = raw.trim() === '' && request.ask.default !== undefined ? request.ask.default : raw.trim();
-    const issue = request.ask.validate?.(value) ?? (value === '' ? 'An answer is needed.' : undefined);
+    // An empty default marks an optional answer (e.g. no account alias): Enter leaves it empty.
+    const optional = request.ask.default === '';
+    const issue = request.ask.validate?.(value) ?? (value === '' && !optional ? 'An answer is needed.' : undefined);
     if (issue) setProblem(issue);
     else request.resolve(value);
   };
@@ -37,9 +39,9 @@ function TextQuestion({ request }: { request: Extract<PromptRequest, { kind: 'te
     <Box flexDirection="column">
       <Box>
         <Text bold>{request.ask.message}</Text>
-        {request.ask.default !== undefined && !request.masked ? <Text dimColor>{` (${request.ask.default})`}</Text> : null}
+        {request.ask.default !== undefined && !request.masked ? <Text dimColor>{request.ask.default === '' ? ' (optional)' : ` (${request.ask.default})`}</Text> : null}
         <Text bold>{': '}</Text>
-        {request.masked ? <PasswordInput onSubmit={submit} /> : <TextInput onSubmit={submit} />}
+        <TextInput masked={request.masked} onSubmit={submit} />
       </Box>
       {problem ? <Text color="red">{`  ${problem}`}</Text> : null}
     </Box>
@@ -83,7 +85,8 @@ function QrPanel({ request }: { request: Extract<PromptRequest, { kind: 'qr' }> 
     <Box flexDirection="column">
       <Text bold>{request.show.title}</Text>
       <Text>{request.rendered}</Text>
-      <Text>{`Cannot scan it? Enter this key by hand: ${request.show.fallback}`}</Text>
+      <Text>Cannot scan it? Enter this key by hand:</Text>
+      <Text bold>{`  ${request.show.fallback}`}</Text>
       <Text dimColor>Press Enter once it is in your authenticator app. It is shown only now and never stored.</Text>
     </Box>
   );

@@ -74,6 +74,11 @@ const KIND_BY_NAME: Record<string, AwsErrorKind> = {
   PasswordPolicyViolationException: 'validation',
   MalformedPolicyDocumentException: 'validation',
   InvalidInput: 'validation',
+  InvalidInputException: 'validation',
+  'InvalidKey.Format': 'validation',
+  MissingParameter: 'validation',
+  ServiceFailureException: 'throttled',
+  ConcurrentModificationException: 'throttled',
   ECONNREFUSED: 'network',
   ECONNRESET: 'network',
   ETIMEDOUT: 'network',
@@ -96,13 +101,13 @@ const NOT_PROPAGATED = [
 
 export function classifyAwsError(error: unknown): AwsErrorKind {
   if (typeof error !== 'object' || error === null) return 'other';
-  const { name, code, message } = error as { name?: string; code?: string; message?: string };
+  const { name, code, Code, message } = error as { name?: string; code?: string; Code?: string; message?: string };
   if ((name === 'ClientException' || name === 'InvalidParameterException' || name === 'AccessDenied') && message && NOT_PROPAGATED.some((re) => re.test(message))) {
     return 'not-propagated';
   }
   // STS says a wrong MFA code with a plain AccessDenied; only its message tells them apart.
-  if (name === 'AccessDenied' && message && /MultiFactorAuthentication failed/i.test(message)) return 'invalid-mfa-code';
-  return KIND_BY_NAME[name ?? ''] ?? KIND_BY_NAME[code ?? ''] ?? (name === 'ProviderError' ? 'no-credentials' : 'other');
+  if (name === 'AccessDenied' && message && /MultiFactorAuthentication failed with invalid MFA one time pass code/i.test(message)) return 'invalid-mfa-code';
+  return KIND_BY_NAME[name ?? ''] ?? KIND_BY_NAME[Code ?? ''] ?? KIND_BY_NAME[code ?? ''] ?? (name === 'ProviderError' ? 'no-credentials' : 'other');
 }
 
 const FIX_BY_KIND: Partial<Record<AwsErrorKind, { why: string; fix: string }>> = {

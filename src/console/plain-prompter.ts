@@ -35,7 +35,7 @@ export class PlainPrompter implements Prompter {
   }
   async showQr(show: QrShow): Promise<void> {
     const code = await renderQr(show.data);
-    process.stdout.write(`${show.title}\n${code}\nCannot scan it? Enter this key by hand: ${show.fallback}\n`);
+    process.stdout.write(`${show.title}\n${code}\nCannot scan it? Enter this key by hand:\n  ${show.fallback}\n`);
     const { confirm } = await import('@inquirer/prompts');
     await this.guard(confirm({ message: 'Added it to your authenticator app?', default: true }, { signal: this.signal, clearPromptOnDone: true }));
     this.clearHistory();

@@ -66,6 +66,14 @@ describe('the built binary', async () => {
     [['doctor', '--list'], /--list only goes with `slipway resume`/],
     [['resume', '7'], /no unfinished run number 7/],
     [['doctor', '--answers', '/nonexistent.json'], /Cannot read the answers file/],
+    [['bootstrap', '--account-alias', 'x'], /--account-alias x: An account alias is 3–63/],
+    [['bootstrap', '--user-name', 'has space'], /--user-name has space: A user name may use letters/],
+    [['bootstrap', '--profile-name', 'default'], /never writes a \[default\] profile/],
+    [['bootstrap', '--console-password', 'maybe'], /expected yes or no/],
+    [['bootstrap', '--key-pair', '../evil'], /A key pair name may use/],
+    [['bootstrap', '--role-name', 'x'.repeat(65)], /at most 64 characters/],
+    [['bootstrap', '--sandbox-name', 'bad name'], /is not a sandbox name/],
+    [['doctor', '--user-name', 'alice'], /Unknown option '--user-name'/],
   ])('bad input %j exits 2 with a clear message and writes nothing', async (args, message) => {
     const h = home();
     const run = await slipway(args, h.env);
@@ -148,6 +156,6 @@ describe('the built binary', async () => {
     const h = home();
     const run = await slipway(['--json'], h.env);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ flows: [expect.objectContaining({ name: 'doctor' })], runs: [] });
+    expect(JSON.parse(run.stdout)).toMatchObject({ flows: [expect.objectContaining({ name: 'bootstrap' }), expect.objectContaining({ name: 'doctor' })], runs: [] });
   });
 });

@@ -198,10 +198,15 @@ describe('IAM eventual consistency (propagationSeconds)', () => {
     expect((await alice.sts.send(new GetCallerIdentityCommand({}))).Arn).toMatch(/:user\/alice$/);
   });
 
-  it('a brand-new role, or a brand-new group membership, makes AssumeRole AccessDenied until propagated', async () => {
+  it('a brand-new role or group membership makes AssumeRole AccessDenied, a brand-new user an invalid principal, until propagated', async () => {
     const sandbox = frozenSandbox({ propagationSeconds: 5 });
     const b = await bootstrapAccount(sandbox);
     const { iam } = adminClients(sandbox);
+
+    // Naming a user IAM has not propagated yet is an invalid principal.
+    await iam.send(new CreateUserCommand({ UserName: 'carol' }));
+    const carolTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${sandbox.accountId}:user/carol` }, Action: 'sts:AssumeRole' }] };
+    expect((await caught(iam.send(new CreateRoleCommand({ RoleName: 'carol', AssumeRolePolicyDocument: JSON.stringify(carolTrust) })))).message).toMatch(/^Invalid principal in policy/);
 
     // A second role, made just now, that trusts alice by name (no MFA needed).
     const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${sandbox.accountId}:user/alice` }, Action: 'sts:AssumeRole' }] };

@@ -11,6 +11,7 @@ import type {
   TagRoleRequest,
   UpdateAssumeRolePolicyRequest,
 } from '@aws-sdk/client-iam';
+import { visible } from '../caller.js';
 import { op, validationError, type CallContext, type Operation, type Out } from '../operation.js';
 import { parsePolicy } from '../policy.js';
 import type { SandboxState } from '../state.js';
@@ -22,17 +23,20 @@ const TRUST_POLICY_SIZE = 2048;
 const roleResource = (ctx: CallContext, name: string | undefined) => findByName(ctx.state.iam.roles, name)?.arn ?? iamArn(ctx.state, 'role', '/', name ?? '');
 
 /** Checks a trust policy as CreateRole and UpdateAssumeRolePolicy do. */
-function checkTrust(state: SandboxState, document: string | undefined, member: string): string {
+function checkTrust(ctx: CallContext, document: string | undefined, member: string): string {
   if (!document) throw validationError(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
   if (document.replace(/\s/g, '').length > TRUST_POLICY_SIZE) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_SIZE}`);
-  parsePolicy(document, 'trust', (arn) => principalExists(state, arn));
+  parsePolicy(document, 'trust', (arn) => principalExists(ctx.state, arn, ctx.now));
   return document;
 }
 
-/** Trust policies may name users and roles of this account only if they exist. */
-function principalExists(state: SandboxState, arn: string): boolean {
+/**
+ * Trust policies may name users and roles of this account only once they exist — and, IAM being
+ * eventually consistent, once they have propagated: naming a user made a moment ago is an invalid principal.
+ */
+function principalExists(state: SandboxState, arn: string, now: number): boolean {
   if (!arn.startsWith(`arn:aws:iam::${state.accountId}:`) && !arn.startsWith(`arn:aws:sts::${state.accountId}:`)) return true;
-  return [...Object.values(state.iam.users), ...Object.values(state.iam.roles)].some((p) => p.arn === arn);
+  return [...Object.values(state.iam.users), ...Object.values(state.iam.roles)].some((p) => p.arn === arn && visible(state, p.createdAt, now));
 }
 
 export const roleOperations: Record<string, Operation> = {
@@ -47,7 +51,7 @@ export const roleOperations: Record<string, Operation> = {
       const name = iamName(input.RoleName, 'roleName');
       const path = iamPath(input.Path);
       if (findByName(ctx.state.iam.roles, name)) throw alreadyExists(`Role with name ${name} already exists.`);
-      const trust = checkTrust(ctx.state, input.AssumeRolePolicyDocument, 'assumeRolePolicyDocument');
+      const trust = checkTrust(ctx, input.AssumeRolePolicyDocument, 'assumeRolePolicyDocument');
       const maxSessionDuration = input.MaxSessionDuration ?? 3600;
       if (maxSessionDuration < 3600 || maxSessionDuration > 43200) {
         throw validationError(`1 validation error detected: Value '${maxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`);
@@ -74,7 +78,7 @@ export const roleOperations: Record<string, Operation> = {
     resource: (input, ctx) => roleResource(ctx, input.RoleName),
     run: (input, ctx) => {
       const role = requireRole(ctx.state, input.RoleName);
-      role.trustPolicy = checkTrust(ctx.state, input.PolicyDocument, 'policyDocument');
+      role.trustPolicy = checkTrust(ctx, input.PolicyDocument, 'policyDocument');
       return {};
     },
   }),
