@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { SlipwayError, UsageError } from '../engine/errors.js';
 import { home } from '../engine/paths.js';
 import { makePrivate, readExisting, writeBackup, writePrivateFile } from './backup.js';
+import { colonHex, readSshStrings, rsaOpenSsh, unsigned } from './openssh-wire.js';
 
 /**
  * EC2 key pairs made on this machine and imported (ec2:ImportKeyPair), so the private key exists on
@@ -115,12 +116,10 @@ function materialOf(privateKey: KeyObject, comment: string): KeyPairMaterial {
   };
 }
 
-/** RFC 4253 §6.6: string "ssh-rsa", mpint e, mpint n. */
 function openSshPublicKey(publicKey: KeyObject): string {
-  const jwk = publicKey.export({ format: 'jwk' });
-  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) throw new UsageError('Only RSA keys are supported for EC2 key pairs here.');
-  const blob = Buffer.concat([sshString(Buffer.from('ssh-rsa')), sshString(mpint(Buffer.from(jwk.e, 'base64url'))), sshString(mpint(Buffer.from(jwk.n, 'base64url')))]);
-  return `ssh-rsa ${blob.toString('base64')}`;
+  const line = rsaOpenSsh(publicKey);
+  if (!line) throw new UsageError('Only RSA keys are supported for EC2 key pairs here.');
+  return line;
 }
 
 function publicKeyFromOpenSsh(publicKeyOpenSsh: string): KeyObject {
@@ -130,11 +129,10 @@ function publicKeyFromOpenSsh(publicKeyOpenSsh: string): KeyObject {
   if (type !== 'ssh-rsa') throw notRsa(type ? `It starts with "${type}"; EC2 fingerprints are computed here for ssh-rsa keys only.` : 'It is empty.');
   const blob = Buffer.from(base64 ?? '', 'base64');
   if (!base64 || blob.toString('base64') !== base64) throw notRsa('The part after "ssh-rsa" is not valid base64.');
-  const reader = new BlobReader(blob);
-  if (reader.string()?.toString() !== 'ssh-rsa') throw notRsa('Its encoded key type is not ssh-rsa.');
-  const e = reader.string();
-  const n = reader.string();
-  if (!e || !n || !reader.done()) throw notRsa('The key data is cut short or has extra bytes.');
+  const parts = readSshStrings(blob);
+  if (parts?.[0]?.toString() !== 'ssh-rsa') throw notRsa('Its encoded key type is not ssh-rsa.');
+  const [, e, n, extra] = parts;
+  if (!e || !n || extra) throw notRsa('The key data is cut short or has extra bytes.');
   try {
     return createPublicKey({ key: { kty: 'RSA', e: unsigned(e).toString('base64url'), n: unsigned(n).toString('base64url') }, format: 'jwk' });
   } catch {
@@ -142,47 +140,14 @@ function publicKeyFromOpenSsh(publicKeyOpenSsh: string): KeyObject {
   }
 }
 
-class BlobReader {
-  private offset = 0;
-  constructor(private readonly blob: Buffer) {}
-  string(): Buffer | undefined {
-    if (this.offset + 4 > this.blob.length) return undefined;
-    const length = this.blob.readUInt32BE(this.offset);
-    const start = this.offset + 4;
-    if (start + length > this.blob.length) return undefined;
-    this.offset = start + length;
-    return this.blob.subarray(start, start + length);
-  }
-  done(): boolean {
-    return this.offset === this.blob.length;
-  }
-}
 
-function sshString(bytes: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
 
-/** A positive mpint has no leading zero bytes, except one when the top bit is set (it would read as negative). */
-function mpint(bytes: Buffer): Buffer {
-  const trimmed = unsigned(bytes);
-  return trimmed.length > 0 && (trimmed[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
-}
 
-function unsigned(bytes: Buffer): Buffer {
-  let start = 0;
-  while (start < bytes.length && bytes[start] === 0) start++;
-  return bytes.subarray(start);
-}
 
 function spkiDer(publicKey: KeyObject): Buffer {
   return publicKey.export({ type: 'spki', format: 'der' });
 }
 
-function colonHex(digest: Buffer): string {
-  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
-}
 
 function loadPrivateKey(path: string): KeyObject {
   const existing = readExisting(path);

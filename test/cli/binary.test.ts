@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/engine/journal.js';
 import { journalsDir } from '../../src/engine/paths.js';
 import { FakeSts } from '../support/fake-sts.js';
-import { tempHome } from '../support/temp-home.js';
+import { useTempHomes } from '../support/temp-home.js';
 
 const BIN = join(process.cwd(), 'dist', 'slipway.js');
 const ACCOUNT = '210987654321';
@@ -19,14 +19,7 @@ beforeAll(async () => {
   endpoint = await sts.start();
 });
 afterAll(() => sts.stop());
-const homes: ReturnType<typeof tempHome>[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
-
-function home() {
-  const h = tempHome();
-  homes.push(h);
-  return h;
-}
+const home = useTempHomes();
 
 /** Async, so the fake STS in this process can answer while the binary runs. No TTY: non-interactive mode. */
 async function slipway(args: string[], env: NodeJS.ProcessEnv) {

@@ -7,15 +7,9 @@ import { SlipwayError } from '../../src/engine/errors.js';
 import { discardRun, Journal, journalFileName, listUnfinishedRuns, readJournal } from '../../src/engine/journal.js';
 import { journalsDir, stateDir } from '../../src/engine/paths.js';
 import { buildChild } from '../support/build-child.js';
-import { tempHome } from '../support/temp-home.js';
+import { useTempHomes } from '../support/temp-home.js';
 
-const homes: ReturnType<typeof tempHome>[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
-function home() {
-  const h = tempHome();
-  homes.push(h);
-  return h;
-}
+const home = useTempHomes();
 const STEPS = [
   { id: 'one', title: 'Step one' },
   { id: 'two', title: 'Step two' },

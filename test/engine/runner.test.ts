@@ -6,15 +6,10 @@ import { readJournal } from '../../src/engine/journal.js';
 import type { ConfirmAsk, Prompter, SelectAsk, TextAsk } from '../../src/engine/prompter.js';
 import { runFlow } from '../../src/engine/runner.js';
 import type { Flow, Step } from '../../src/engine/types.js';
-import { tempHome } from '../support/temp-home.js';
+import { useTempHomes } from '../support/temp-home.js';
 
-const homes: ReturnType<typeof tempHome>[] = [];
-afterEach(() => homes.splice(0).forEach((h) => h.cleanup()));
-function env() {
-  const h = tempHome();
-  homes.push(h);
-  return h.env;
-}
+const home = useTempHomes();
+const env = () => home().env;
 
 /** A scripted person: answers in order, and records what was asked. */
 class ScriptedPrompter implements Prompter {

@@ -7,19 +7,12 @@ import { createSandbox } from '../../src/aws/sandbox/store.js';
 import { runFlow } from '../../src/engine/runner.js';
 import { bootstrapFlow } from '../../flows/bootstrap/index.js';
 import { Person } from '../flows/bootstrap/person.js';
-import { NEWCOMER } from '../flows/bootstrap/harness.js';
+import { NEWCOMER, worldEnv } from '../flows/bootstrap/world.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [home = ''] = process.argv.slice(2);
 const kill = process.env.SLIPWAY_TEST_KILL ?? '';
-const env: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  HOME: home,
-  XDG_STATE_HOME: join(home, '.local', 'state'),
-  AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
+const env = worldEnv(home);
 const sandbox = createSandbox({ file: join(home, 'sandbox.json'), env });
 const die = () => process.kill(process.pid, 'SIGKILL');
 

@@ -10,15 +10,9 @@ import { attachSandbox } from '../../../src/aws/sandbox/attach.js';
 import { sandboxRoleAssumer } from '../../../src/aws/sandbox/role-assumer.js';
 import { requireMfaPolicy } from '../../../recipes/iam/policies.js';
 import { Person } from './person.js';
-import { bootstrapWorld, runBootstrap } from './harness.js';
+import { runBootstrap, useWorlds, type bootstrapWorld } from './harness.js';
 
-const worlds: ReturnType<typeof bootstrapWorld>[] = [];
-afterEach(() => worlds.splice(0).forEach((w) => w.cleanup()));
-function world() {
-  const w = bootstrapWorld();
-  worlds.push(w);
-  return w;
-}
+const world = useWorlds();
 
 /** IAM as the sandbox's admin, to set up what a person made by hand before running slipway. */
 function adminIam(w: ReturnType<typeof bootstrapWorld>): IAMClient {

@@ -4,15 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../../src/engine/journal.js';
 import { requireMfaPolicy } from '../../../recipes/iam/policies.js';
 import { Person } from './person.js';
-import { bootstrapWorld, NEWCOMER, runBootstrap, watchCalls } from './harness.js';
+import { runBootstrap, useWorlds, watchCalls } from './harness.js';
 
-const worlds: ReturnType<typeof bootstrapWorld>[] = [];
-afterEach(() => worlds.splice(0).forEach((w) => w.cleanup()));
-function world() {
-  const w = bootstrapWorld();
-  worlds.push(w);
-  return w;
-}
+const world = useWorlds();
 
 describe('slipway bootstrap against the sandbox account', () => {
   it('sets the account up: role, groups, policy, user with MFA, key, profile, verified session, key pair', async () => {

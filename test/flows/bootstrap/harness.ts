@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '../../../src/aws/sandbox/store.js';
@@ -7,25 +8,31 @@ import type { Prompter } from '../../../src/engine/prompter.js';
 import { runFlow } from '../../../src/engine/runner.js';
 import type { Answers } from '../../../src/engine/types.js';
 import { bootstrapFlow } from '../../../flows/bootstrap/index.js';
+import { NEWCOMER, worldEnv } from './world.js';
+
+export { NEWCOMER, worldEnv };
 import type { Runtime } from '../../../flows/shared/runtime.js';
 
 /** A temporary HOME (with its own ~/.aws, ~/.ssh and journals) and a sandbox account to bootstrap. */
 export function bootstrapWorld(options: { sandboxFile?: string } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'slipway-bootstrap-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  const env = worldEnv(home);
   const sandbox = createSandbox({ file: options.sandboxFile ?? join(home, 'sandbox.json'), env });
   const runtime: Runtime = { aws: { region: 'us-east-1' }, env, platform: 'linux', sandbox };
   return { home, env, sandbox, runtime, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
-export const NEWCOMER: Answers = { region: 'us-east-1', userName: 'alice', profileName: 'acme', accountAlias: '' };
+/** A maker of bootstrap worlds for one test file; each is removed after the test that made it. */
+export function useWorlds(): () => ReturnType<typeof bootstrapWorld> {
+  const made: ReturnType<typeof bootstrapWorld>[] = [];
+  afterEach(() => made.splice(0).forEach((w) => w.cleanup()));
+  return () => {
+    const w = bootstrapWorld();
+    made.push(w);
+    return w;
+  };
+}
+
 
 export async function runBootstrap(world: { runtime: Runtime; env: NodeJS.ProcessEnv }, prompter: Prompter, given: Answers = NEWCOMER) {
   const events: RunEvent[] = [];
