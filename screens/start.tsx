@@ -27,7 +27,9 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
     const finish = (code: number, events: RunEvent[]) => {
       if (finished) return;
       finished = true;
+      process.stdout.off('resize', clearOnResize);
       app.unmount();
+      keepScrollback.release();
       terminal.restore();
       const print = createLineRenderer((line) => process.stdout.write(`${line}\n`));
       for (const event of events) print(event);
@@ -35,6 +37,11 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
     };
     // SIGTERM/SIGHUP (a closed terminal, `kill`) or a SIGINT from outside (keyboard Ctrl-C arrives as
     // a key in raw mode): leave the alternate screen, then go. The journal already holds every step.
+    // On resize the terminal reflows the old frame (wrapping it when narrower), and ink, erasing by its
+    // own line count, would leave the wrapped remains at the top. Clear first; ink then redraws at 0,0.
+    const clearOnResize = () => process.stdout.write('\u001B[2J\u001B[H');
+    const keepScrollback = withoutScrollbackClearing(process.stdout);
+    process.stdout.on('resize', clearOnResize);
     terminal.onSignal((_signal, exitCode) => {
       finish(exitCode, []);
       process.exit(exitCode);
@@ -60,4 +67,22 @@ function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
   }
   if (args.command !== 'home') return { kind: 'flow', flow: args.command, key: 0 };
   return { kind: 'home' };
+}
+
+/**
+ * Ink clears the whole terminal — scrollback included (ESC[3J) — when a frame is taller than the
+ * window. slipway draws in the alternate screen, so clearing the screen is enough; the person's
+ * scrollback on the normal screen must survive. Strips ESC[3J from what is written while the TUI runs.
+ */
+function withoutScrollbackClearing(stdout: NodeJS.WriteStream): { release(): void } {
+  const original = stdout.write;
+  stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    const text = typeof chunk === 'string' ? chunk.replaceAll('\u001B[3J', '') : chunk;
+    return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
+  } as typeof stdout.write;
+  return {
+    release() {
+      stdout.write = original;
+    },
+  };
 }
