@@ -37,6 +37,7 @@ export function bootstrapFlow(runtime: Runtime): Flow<BootstrapContext> {
     context: bootstrapContext(runtime, clients),
     steps: [identity, accountAlias, adminRole, adminGroup, requireMfa, usersGroup, iamUser, consolePassword, mfaDevice, accessKey, cliProfile, verify, keyPair],
     summary: bootstrapSummary,
+    explainError: (error, step) => explainAwsError(error, step.title),
   };
 }
 

@@ -1,5 +1,5 @@
 import { journalableAnswers, resolveAnswers, validateGivenAnswers } from './answers.js';
-import { CancelledError, toErrorReport } from './errors.js';
+import { CancelledError, SlipwayError, toErrorReport } from './errors.js';
 import type { DoneHow, EmitEvent, RunResult } from './events.js';
 import { Journal, listUnfinishedRuns, readJournal, type JournalData, type RunSummary } from './journal.js';
 import type { Prompter } from './prompter.js';
@@ -88,7 +88,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
           status = 'cancelled';
           break;
         }
-        const report = toErrorReport(error);
+        const report = toErrorReport(error instanceof SlipwayError || !flow.explainError ? error : flow.explainError(error, step));
         journal.recordFailure(step.id, step.title, report.message);
         emit({ type: 'step-failed', stepId: step.id, error: report, at: Date.now() });
         failures.push({ stepId: step.id, title: step.title, error: report });

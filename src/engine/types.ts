@@ -84,6 +84,11 @@ export interface Flow<C extends StepContext = StepContext> {
    * afresh (there is nothing to resume in a check).
    */
   kind?: 'changes' | 'checks';
+  /**
+   * Turns an error a step threw that is not already a SlipwayError (e.g. a raw AWS error) into one
+   * that says why and what to do. Flows that call AWS pass the AWS classifier here.
+   */
+  explainError?(error: unknown, step: { id: string; title: string }): unknown;
   /** One or two lines for the end of the run, from the outputs. */
   summary?(outputs: Record<string, Outputs>): string[];
 }
