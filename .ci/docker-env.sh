@@ -158,7 +158,8 @@ _slipway_start_registry() {
   done
   [ -n "$port" ] || { _slipway_log "no free port in 5000-5005 for the registry"; return 1; }
 
-  local dir="$state_dir/$port" user=slipway password
+  # ECR's login user is always AWS; the stand-in registry uses the same.
+  local dir="$state_dir/$port" user=AWS password
   password=$(_slipway_random_password)
   rm -rf "$dir" && mkdir -p "$dir/data" || return 1
   # bcrypt (-B): the registry's htpasswd backend accepts nothing else.

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,9 +129,10 @@ describe('atomic write', () => {
     writeFileAtomic(path, oldContent);
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) {
-      const run = spawnSync(process.execPath, [child, path, 'B'], { timeout: 150 + i * 37, killSignal: 'SIGKILL', encoding: 'utf8' });
-      expect(run.signal).toBe('SIGKILL');
-      expect(run.stdout).toContain('writing');
+      // Killed once it is surely writing (it said so), a random moment later: the machine's load
+      // cannot make the kill land before the first write starts.
+      const signal = await killWhileWriting(child, path, 5 + i * 17);
+      expect(signal).toBe('SIGKILL');
       const content = readFileSync(path, 'utf8');
       expect(content === oldContent || content === newContent).toBe(true);
       seen.add(content === oldContent ? 'old' : 'new');
@@ -140,3 +141,11 @@ describe('atomic write', () => {
     expect(seen.has('new')).toBe(true);
   }, 30_000);
 });
+
+function killWhileWriting(child: string, path: string, delayMs: number): Promise<NodeJS.Signals | null> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [child, path, 'B'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    proc.stdout.once('data', () => setTimeout(() => proc.kill('SIGKILL'), delayMs));
+    proc.on('close', (_code, signal) => resolve(signal));
+  });
+}
