@@ -8,4 +8,8 @@ export interface Runtime {
   platform: NodeJS.Platform;
   /** The simulated account (`--sandbox`): every client talks to it instead of AWS. */
   sandbox?: Sandbox;
+  /** The folder slipway works on (the application's, for publish and rollout). */
+  cwd: string;
+  /** A docker config folder of slipway's own (DOCKER_CONFIG), e.g. in the sandbox; else docker's default. */
+  dockerConfig?: string;
 }

@@ -23,7 +23,7 @@ export function makeRuntime(args: CliArgs, env: NodeJS.ProcessEnv = process.env,
   }
   if (args.sandbox !== undefined) return sandboxRuntime(args, env, fallbackRegion);
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region ?? fallbackRegion, endpointUrl: args.endpointUrl }, env);
-  return { aws, env, platform: process.platform };
+  return { aws, env, platform: process.platform, cwd: process.cwd() };
 }
 
 /**
@@ -47,5 +47,5 @@ function sandboxRuntime(args: CliArgs, env: NodeJS.ProcessEnv, fallbackRegion?: 
   const propagation = env.SLIPWAY_SANDBOX_PROPAGATION_SECONDS;
   const sandbox = createSandbox({ name, env, ...(propagation !== undefined ? { propagationSeconds: Number(propagation) } : {}) });
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region ?? fallbackRegion ?? 'us-east-1' }, sandboxEnv);
-  return { aws: { ...aws, endpoint: undefined }, env: sandboxEnv, platform: process.platform, sandbox };
+  return { aws: { ...aws, endpoint: undefined }, env: sandboxEnv, platform: process.platform, sandbox, cwd: process.cwd(), dockerConfig: join(home, '.docker') };
 }

@@ -62,7 +62,7 @@ export async function resolveAnswers(questions: Question[], options: ResolveOpti
 
 async function ask(question: Question, answers: Answers, options: ResolveOptions): Promise<string | number | boolean> {
   const fallback = typeof question.default === 'function' ? question.default(answers) : question.default;
-  if (fallback !== undefined && (options.acceptDefaults || !options.prompter.interactive)) return fallback;
+  if (fallback !== undefined && (options.acceptDefaults || question.advanced || !options.prompter.interactive)) return fallback;
   if (!options.prompter.interactive) throw new MissingAnswerError(question);
   const { prompter } = options;
   const base = { id: question.id, flag: question.flag, message: question.message };

@@ -62,6 +62,8 @@ export interface Question {
   validate?(value: string): string | undefined;
   /** Secrets are asked every time and never journaled. */
   secret?: boolean;
+  /** A setting with a good default: taken silently unless given by flag or file (never asked). */
+  advanced?: boolean;
   /** Ask only when this returns true for the answers so far. */
   when?(answers: Answers): boolean;
 }

@@ -26,7 +26,7 @@ sandbox.run = (async (mutates: boolean, work: never) => {
 
 const person = new Person({}, () => sandbox.clock.now(), join(home, 'phone.json'));
 const result = await runFlow({
-  flow: bootstrapFlow({ aws: { region: 'us-east-1' }, env, platform: 'linux', sandbox }),
+  flow: bootstrapFlow({ aws: { region: 'us-east-1' }, env, platform: 'linux', sandbox, cwd: home }),
   given: NEWCOMER,
   prompter: person,
   cancel: new AbortController().signal,

@@ -26,7 +26,7 @@ it('every AWS call of the bootstrap goes to the endpoint given (AWS_ENDPOINT_URL
     writeFileSync(join(home.home, '.aws', 'credentials'), '[starter]\naws_access_key_id = AKIAENDPOINTTEST0001\naws_secret_access_key = startersecretstartersecretstartersecret1\n');
     const events: RunEvent[] = [];
     const result = await runFlow({
-      flow: bootstrapFlow({ aws: { region: 'eu-west-1', profile: 'starter', endpoint }, env: home.env, platform: 'linux' }),
+      flow: bootstrapFlow({ aws: { region: 'eu-west-1', profile: 'starter', endpoint }, env: home.env, platform: 'linux', cwd: home.home }),
       given: { region: 'eu-west-1', userName: 'alice', profileName: 'acme' },
       prompter: new Person(),
       emit: (e) => events.push(e),

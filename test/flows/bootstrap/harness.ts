@@ -18,7 +18,7 @@ export function bootstrapWorld(options: { sandboxFile?: string } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'slipway-bootstrap-'));
   const env = worldEnv(home);
   const sandbox = createSandbox({ file: options.sandboxFile ?? join(home, 'sandbox.json'), env });
-  const runtime: Runtime = { aws: { region: 'us-east-1' }, env, platform: 'linux', sandbox };
+  const runtime: Runtime = { aws: { region: 'us-east-1' }, env, platform: 'linux', sandbox, cwd: home };
   return { home, env, sandbox, runtime, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
