@@ -1,5 +1,6 @@
 import type { Flow, Question } from '../engine/types.js';
 import { bootstrapQuestions } from '../../flows/bootstrap/questions.js';
+import { publishQuestions } from '../../flows/publish/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 export interface FlowEntry {
@@ -20,6 +21,13 @@ export const FLOWS: FlowEntry[] = [
     description: 'admin role behind MFA, groups, your IAM user with MFA, access key, CLI profile, EC2 key pair',
     questions: bootstrapQuestions({}),
     load: async (runtime) => (await import('../../flows/bootstrap/index.js')).bootstrapFlow(runtime),
+  },
+  {
+    name: 'publish',
+    label: 'Build and publish this app to ECR',
+    description: 'test stage, release image, git-SHA tag, ECR repository with lifecycle policy, push, digest',
+    questions: publishQuestions({}),
+    load: async (runtime) => (await import('../../flows/publish/index.js')).publishFlow(runtime),
   },
   {
     name: 'doctor',

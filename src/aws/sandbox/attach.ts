@@ -24,6 +24,7 @@ const FAKES: Record<string, () => Promise<ServiceFake>> = {
   IAM: async () => (await import('./iam.js')).iamFake,
   STS: async () => (await import('./sts.js')).stsFake,
   EC2: async () => (await import('./ec2.js')).ec2Fake,
+  ECR: async () => (await import('./ecr.js')).ecrFake,
 };
 
 /**

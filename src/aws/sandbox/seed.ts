@@ -1,5 +1,5 @@
 import { IdSource } from './ids.js';
-import type { ManagedPolicy, SandboxState } from './state.js';
+import type { ManagedPolicy, SandboxRegistry, SandboxState } from './state.js';
 
 export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 export const SANDBOX_ADMIN = 'sandbox-admin';
@@ -39,7 +39,7 @@ function awsManagedPolicies(): ManagedPolicy[] {
  * AdministratorAccess and an access key), no alias, no password policy. The admin was made a day ago,
  * so it is visible however long IAM propagation is set to take.
  */
-export function newAccountState(now: number, options: { seed?: string; propagationSeconds?: number }): SandboxState {
+export function newAccountState(now: number, options: { seed?: string; propagationSeconds?: number; registry?: SandboxRegistry }): SandboxState {
   const state: SandboxState = {
     version: 1,
     accountId: '',
@@ -50,6 +50,7 @@ export function newAccountState(now: number, options: { seed?: string; propagati
     iam: { users: {}, groups: {}, roles: {}, policies: {}, mfaDevices: {} },
     sts: { sessions: {} },
     ec2: { keyPairs: {} },
+    ecr: { repositories: {}, ...(options.registry ? { registry: options.registry } : {}) },
   };
   const ids = new IdSource(state);
   state.accountId = ids.accountId();

@@ -27,6 +27,8 @@ export interface SandboxState {
   sts: { sessions: Record<string, StsSession> };
   /** Key pairs are regional: region → key name → key pair. */
   ec2: { keyPairs: Record<string, Record<string, Ec2KeyPair>> };
+  /** Absent in sandboxes saved before ECR was simulated; created by the first call that needs it. */
+  ecr?: EcrState;
 }
 
 export interface Tag {
@@ -154,4 +156,44 @@ export interface Ec2KeyPair {
   createdAt: number;
   publicKey: string;
   tags: Tag[];
+}
+
+/** A Docker registry on this machine that stands in for ECR's storage (`docker push` really lands there). */
+export interface SandboxRegistry {
+  /** host:port on loopback, e.g. 127.0.0.1:5000; repository URIs become `<endpoint>/<name>`. */
+  endpoint: string;
+  username: string;
+  /** The registry's basic-auth password; the sandbox hands it out as the ECR login token. Never logged. */
+  password: string;
+}
+
+export interface EcrState {
+  registry?: SandboxRegistry;
+  /** Repositories are regional: region → repository name → repository. */
+  repositories: Record<string, Record<string, EcrRepository>>;
+}
+
+export interface EcrRepository {
+  name: string;
+  arn: string;
+  createdAt: number;
+  imageTagMutability: string;
+  imageTagMutabilityExclusionFilters?: { filterType: string; filter: string }[];
+  scanOnPush: boolean;
+  encryption: { encryptionType: string; kmsKey?: string };
+  tags: Tag[];
+  lifecyclePolicy?: string;
+  /** What tests recorded as pushed (`recordImage`) when no registry is configured; unused otherwise. */
+  images: EcrImage[];
+}
+
+export interface EcrImage {
+  /** sha256 of `manifest`, as a registry computes it. */
+  digest: string;
+  tags: string[];
+  manifest: string;
+  manifestMediaType: string;
+  artifactMediaType?: string;
+  sizeInBytes: number;
+  pushedAt: number;
 }

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { stateDir } from '../../engine/paths.js';
+import { checkRegistry } from './registry-client.js';
 import { newAccountState, SANDBOX_ADMIN } from './seed.js';
-import type { SandboxState } from './state.js';
+import type { SandboxRegistry, SandboxState } from './state.js';
 
 export type { SandboxState } from './state.js';
 
@@ -20,6 +21,12 @@ export interface SandboxOptions {
    * sandbox stores it (default 0); given for an existing file, it replaces the stored value.
    */
   propagationSeconds?: number;
+  /**
+   * A Docker registry on loopback that plays ECR's storage: repository URIs point at it, the ECR login
+   * token is its credentials, DescribeImages reads it. Stored with the account (password included,
+   * like the account's other secrets); given for an existing file, it replaces the stored one.
+   */
+  registry?: SandboxRegistry;
   /** The wall clock beneath the sandbox clock; tests inject one instead of sleeping. */
   now?: () => number;
   env?: NodeJS.ProcessEnv;
@@ -61,14 +68,19 @@ export class Sandbox {
     options: SandboxOptions = {},
   ) {
     this.wallClock = options.now ?? Date.now;
+    const registry = options.registry && checkRegistry(options.registry);
     if (file && existsSync(file)) {
       this.state = this.read(file);
       if (options.propagationSeconds !== undefined && options.propagationSeconds !== this.state.propagationSeconds) {
         this.state.propagationSeconds = options.propagationSeconds;
         this.save();
       }
+      if (registry && JSON.stringify(registry) !== JSON.stringify(this.state.ecr?.registry)) {
+        this.state.ecr = { repositories: {}, ...this.state.ecr, registry };
+        this.save();
+      }
     } else {
-      this.state = newAccountState(this.wallClock(), options);
+      this.state = newAccountState(this.wallClock(), { ...options, registry });
       this.save();
     }
     this.clock = {

@@ -1,0 +1,59 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { DockerCallOptions } from '../../src/docker/index.js';
+import type { StepContext } from '../../src/engine/types.js';
+import { awsClient, startingCredentials } from '../shared/aws.js';
+import type { Runtime } from '../shared/runtime.js';
+import { typedPublishAnswers, type PublishAnswers } from './questions.js';
+
+export interface PublishContext extends StepContext {
+  runtime: Runtime;
+  /** The application's folder (where the Dockerfile and slipway/project.json live). */
+  dir: string;
+  settings: PublishAnswers;
+  ecr(): Promise<ECRClient>;
+  sts(): Promise<STSClient>;
+  /** Options for every docker call: cancellation, and the docker config (the sandbox keeps its own). */
+  docker: DockerCallOptions;
+  /** The release image's local name, and its name in ECR. */
+  localImage(): string;
+  version(): string;
+  repositoryUri(): string;
+}
+
+export function publishClients(runtime: Runtime) {
+  const made = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as Promise<T>;
+  };
+  return {
+    sts: (region: string, base: StepContext) =>
+      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, (await startingCredentials(runtime, base.prompter, { region })).provider, { region })),
+    ecr: (region: string, base: StepContext) =>
+      once(`ecr:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ecr')).ECRClient, (await startingCredentials(runtime, base.prompter, { region })).provider, { region })),
+  };
+}
+
+export function publishContext(runtime: Runtime, clients: ReturnType<typeof publishClients>) {
+  return async (base: StepContext): Promise<PublishContext> => {
+    const settings = typedPublishAnswers(base.answers);
+    const output = (step: string, key: string) => {
+      const value = base.outputs[step]?.[key];
+      if (typeof value !== 'string') throw new Error(`The ${step} step has not run.`);
+      return value;
+    };
+    return {
+      ...base,
+      runtime,
+      dir: runtime.cwd,
+      settings,
+      ecr: () => clients.ecr(settings.region, base),
+      sts: () => clients.sts(settings.region, base),
+      docker: { signal: base.signal, ...(runtime.dockerConfig ? { dockerConfig: runtime.dockerConfig } : {}) },
+      localImage: () => `slipway/${settings.app}:${output('version', 'tag')}`,
+      version: () => output('version', 'tag'),
+      repositoryUri: () => output('ecr-repository', 'uri'),
+    };
+  };
+}

@@ -1,0 +1,44 @@
+import { explainAwsError } from '../../src/aws/errors.js';
+import type { Flow } from '../../src/engine/types.js';
+import { readProjectSettings } from '../../src/local/project-settings.js';
+import type { Runtime } from '../shared/runtime.js';
+import { publishClients, publishContext, type PublishContext } from './context.js';
+import { publishQuestions } from './questions.js';
+import { cleanup } from './steps/cleanup.js';
+import { ecrRepository } from './steps/ecr-repository.js';
+import { login } from './steps/login.js';
+import { preflight } from './steps/preflight.js';
+import { project } from './steps/project.js';
+import { push } from './steps/push.js';
+import { record } from './steps/record.js';
+import { releaseBuild } from './steps/release-build.js';
+import { testStage } from './steps/test-stage.js';
+import { version } from './steps/version.js';
+
+/** `slipway publish`: chapters 2 and 5 of the book — test, build, tag, push to ECR, record the digest. */
+export function publishFlow(runtime: Runtime): Flow<PublishContext> {
+  const clients = publishClients(runtime);
+  const saved = readProjectSettings(runtime.cwd);
+  return {
+    name: 'publish',
+    title: 'Build and publish',
+    questions: publishQuestions({ region: runtime.aws.region, app: saved?.app, namespace: saved?.ecr.namespace, keepImages: saved?.ecr.keepImages, cwd: runtime.cwd }),
+    target: async (answers, prompter) => {
+      const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+      const region = String(answers.region);
+      try {
+        const who = await (await clients.sts(region, { answers, outputs: {}, prompter, report: { log() {}, progress() {} }, signal: new AbortController().signal })).send(new GetCallerIdentityCommand({}));
+        return { account: who.Account, region, app: String(answers.app) };
+      } catch (error) {
+        throw explainAwsError(error, 'Finding out whose credentials these are (sts:GetCallerIdentity)');
+      }
+    },
+    context: publishContext(runtime, clients),
+    steps: [preflight, project, version, testStage, releaseBuild, ecrRepository, login, push, record, cleanup],
+    explainError: (error, step) => explainAwsError(error, step.title),
+    summary: (outputs) => [
+      `Published ${String(outputs.push?.uri)}:${String(outputs.push?.tag)} (and :latest)`,
+      `Digest ${String(outputs.push?.digest)} — recorded in slipway/project.json for \`slipway rollout\`.`,
+    ],
+  };
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { dockerBuild } from '../../../src/docker/index.js';
+import { runDocker } from '../../../src/docker/run.js';
+import type { Step } from '../../../src/engine/types.js';
+import type { PublishContext } from '../context.js';
+import { openLog } from './build-log.js';
+
+/** The release image, labelled with where it came from; the build cache makes a rebuild cheap. */
+export const releaseBuild: Step<PublishContext> = {
+  id: 'release-build',
+  title: 'Release image',
+  plan: (c) => `docker build --target ${String(c.outputs.project?.releaseTarget)} -t ${c.localImage()}`,
+  async probe(c) {
+    // A -dirty tag names no fixed content: always rebuild it.
+    if (c.outputs.version?.dirty) return undefined;
+    const id = await localImageId(c, c.localImage());
+    return id ? { imageId: id, image: c.localImage() } : undefined;
+  },
+  async apply(c) {
+    const log = openLog(c.runtime.env, `${c.settings.app}-release`);
+    const release = String(c.outputs.project?.releaseTarget);
+    try {
+      const built = await dockerBuild({
+        ...c.docker,
+        context: c.dir,
+        file: join(c.dir, String(c.outputs.project?.dockerfile)),
+        ...(/^\d+$/.test(release) ? {} : { target: release }),
+        tags: [c.localImage()],
+        platform: c.settings.platform,
+        labels: {
+          'org.opencontainers.image.revision': String(c.outputs.version?.sha ?? c.version()),
+          'org.opencontainers.image.source': c.dir,
+          'org.opencontainers.image.created': new Date().toISOString(),
+          'slipway.app': c.settings.app,
+        },
+        onLine: (line) => {
+          log.stream.write(`${line}\n`);
+          c.report.log(line);
+        },
+      });
+      return { imageId: built.imageId, image: c.localImage() };
+    } finally {
+      log.stream.end();
+    }
+  },
+};
+
+/** The local image's id, or undefined when there is none by that name. */
+export async function localImageId(c: PublishContext, ref: string): Promise<string | undefined> {
+  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], c.docker);
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
