@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { dockerBuild } from '../../../src/docker/index.js';
 import { runDocker } from '../../../src/docker/run.js';
 import type { Step } from '../../../src/engine/types.js';
@@ -30,7 +31,9 @@ export const releaseBuild: Step<PublishContext> = {
         labels: {
           'org.opencontainers.image.revision': String(c.outputs.version?.sha ?? c.version()),
           'org.opencontainers.image.source': c.dir,
-          'org.opencontainers.image.created': new Date().toISOString(),
+          // The commit's time, not the build's: the same commit builds the same image (and digest)
+          // from the cache, so a build interrupted and redone publishes what it would have.
+          'org.opencontainers.image.created': await commitTime(c),
           'slipway.app': c.settings.app,
         },
         onLine: (line) => {
@@ -44,6 +47,11 @@ export const releaseBuild: Step<PublishContext> = {
     }
   },
 };
+
+async function commitTime(c: PublishContext): Promise<string> {
+  const result = await execa('git', ['show', '-s', '--format=%cI', 'HEAD'], { cwd: c.dir, reject: false });
+  return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : new Date().toISOString();
+}
 
 /** The local image's id, or undefined when there is none by that name. */
 export async function localImageId(c: PublishContext, ref: string): Promise<string | undefined> {

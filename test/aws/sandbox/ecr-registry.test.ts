@@ -73,8 +73,10 @@ class StubRegistry {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.requests.push({ line: `${req.method} ${req.url}`, accept: req.headers.accept ?? '' });
-    const reply = (status: number, body?: string, headers: Record<string, string | number> = {}) => res.writeHead(status, headers).end(body);
-    const error = (status: number, code: string) => reply(status, JSON.stringify({ errors: [{ code, message: code.toLowerCase() }] }), { 'content-type': 'application/json' });
+    const reply = (status: number, body?: string, headers: Record<string, string | number> = {}): void => {
+      res.writeHead(status, headers).end(body);
+    };
+    const error = (status: number, code: string): void => reply(status, JSON.stringify({ errors: [{ code, message: code.toLowerCase() }] }), { 'content-type': 'application/json' });
     if (req.headers.authorization !== `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`) return error(401, 'UNAUTHORIZED');
     const path = new URL(req.url ?? '/', 'http://stub').pathname;
     const tags = /^\/v2\/(.+)\/tags\/list$/.exec(path);
