@@ -34,7 +34,8 @@ export function publishFlow(runtime: Runtime): Flow<PublishContext> {
       }
     },
     context: publishContext(runtime, clients),
-    steps: [preflight, project, version, testStage, releaseBuild, ecrRepository, login, push, record, cleanup],
+    // The repository comes before the tests so a republish can see the version is already there.
+    steps: [preflight, project, version, ecrRepository, testStage, releaseBuild, login, push, record, cleanup],
     explainError: (error, step) => explainAwsError(error, step.title),
     summary: (outputs) => [
       `Published ${String(outputs.push?.uri)}:${String(outputs.push?.tag)} (and :latest)`,

@@ -97,10 +97,10 @@ function checkRule(rule: unknown): Rule {
 /**
  * Validates a lifecycle policy as ECR does before storing it: the schema (rules, selection, action), then
  * the rules among themselves — unique priorities, one rule for untagged images, and a `tagStatus: any`
- * rule last (the highest rulePriority), since it would otherwise shadow the others.
+ * rule last (the highest rulePriority), since it would otherwise shadow the others. Returns the policy
+ * as ECR keeps it (see `canonical`).
  */
 export function checkLifecyclePolicy(text: string | undefined): string {
-  // Returns the policy as ECR keeps it (see `canonical`).
   if (text === undefined || text === null) throw invalidParameter('lifecyclePolicyText', 'Member must not be null');
   if (text.length < 100) throw invalidParameter('lifecyclePolicyText', 'Member must have length greater than or equal to 100');
   if (text.length > 30_720) throw invalidParameter('lifecyclePolicyText', 'Member must have length less than or equal to 30720');
