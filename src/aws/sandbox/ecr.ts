@@ -12,7 +12,7 @@ import {
   TooManyTagsException,
   ValidationException,
 } from '@aws-sdk/client-ecr';
-import { fault, type SandboxFault } from './errors.js';
+import { fault, type ModeledCtor, type ResponseMetadata, type SandboxFault } from './errors.js';
 import { authOperations } from './ecr/auth.js';
 import { imageOperations } from './ecr/images.js';
 import { lifecycleOperations } from './ecr/lifecycle.js';
@@ -21,13 +21,6 @@ import type { ServiceFake } from './operation.js';
 
 export { recordImage, type RecordImageOptions } from './ecr/images.js';
 
-interface ResponseMetadata {
-  httpStatusCode: number;
-  requestId: string;
-  attempts: number;
-  totalRetryDelay: number;
-}
-type ModeledCtor = new (options: { message: string; $metadata: ResponseMetadata }) => Error;
 
 /** The errors the sandbox's ECR raises that @aws-sdk/client-ecr models (the wire `__type` is the class name). */
 const MODELED: Record<string, ModeledCtor> = {

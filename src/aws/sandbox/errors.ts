@@ -23,13 +23,13 @@ export class SandboxUnsupportedError extends Error {
   override readonly name = 'SandboxUnsupportedError';
 }
 
-interface ResponseMetadata {
+export interface ResponseMetadata {
   httpStatusCode: number;
   requestId: string;
   attempts: number;
   totalRetryDelay: number;
 }
-type ModeledCtor = new (options: { message: string; $metadata: ResponseMetadata }) => Error;
+export type ModeledCtor = new (options: { message: string; $metadata: ResponseMetadata }) => Error;
 type BaseCtor = new (options: { name: string; $fault: 'client' | 'server'; $metadata: ResponseMetadata; message: string }) => Error;
 
 /** How one SDK package shapes the errors of its service. */
