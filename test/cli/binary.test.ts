@@ -149,8 +149,8 @@ describe('the built binary', async () => {
     const h = home();
     const run = await slipway(['--json'], h.env);
     expect(run.code).toBe(0);
-    const home = JSON.parse(run.stdout) as { flows: { name: string }[]; runs: unknown[] };
-    expect(home.flows.map((f) => f.name)).toEqual(['bootstrap', 'publish', 'doctor']);
-    expect(home.runs).toEqual([]);
+    const listing = JSON.parse(run.stdout) as { flows: { name: string }[]; runs: unknown[] };
+    expect(listing.flows.map((f) => f.name)).toEqual(['bootstrap', 'publish', 'doctor']);
+    expect(listing.runs).toEqual([]);
   });
 });
