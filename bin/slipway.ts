@@ -6,7 +6,7 @@ import { findFlow } from '../src/cli/flows.js';
 import { chooseMode } from '../src/cli/mode.js';
 import { validateGivenAnswers } from '../src/engine/answers.js';
 import { printError } from '../src/cli/print-error.js';
-import { ExitCode, UsageError } from '../src/engine/errors.js';
+import { CancelledError, ExitCode, UsageError } from '../src/engine/errors.js';
 
 declare const SLIPWAY_VERSION: string;
 
@@ -51,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
     const { startLines } = await import('../src/console/start.js');
     return await startLines(args, mode);
   } catch (error) {
+    if (error instanceof CancelledError) {
+      process.stderr.write('Cancelled.\n');
+      return ExitCode.cancelled;
+    }
     printError(error, args.json);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failed;
   }

@@ -4,7 +4,9 @@ import type { CliArgs } from '../src/cli/args.js';
 import { givenAnswers } from '../src/cli/answers-file.js';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { makeRuntime } from '../src/cli/runtime.js';
-import { ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
+import { argsForResume, runMeta } from '../src/cli/runs.js';
+import { readJournal } from '../src/engine/journal.js';
+import { CancelledError, ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
 import type { RunEvent, RunResult } from '../src/engine/events.js';
 import { runFlow } from '../src/engine/runner.js';
 import { outcomeHeadline } from '../src/present/outcome.js';
@@ -44,7 +46,9 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const events = useRef<RunEvent[]>([]);
   const prompt = useSyncExternalStore(broker.subscribe, broker.getSnapshot);
   const { rows, columns } = useTerminalSize();
-  const runtime = useMemo(() => safely(() => makeRuntime(args, env, region)), [args, env, region]);
+  // A resumed run starts as it was first started (its sandbox, its profile), whatever was typed now.
+  const runArgs = useMemo(() => (journalPath ? argsForResume(args, readJournal(journalPath).meta) : args), [args, journalPath]);
+  const runtime = useMemo(() => safely(() => makeRuntime(runArgs, env, region)), [runArgs, env, region]);
 
   useEffect(() => {
     (async () => {
@@ -61,12 +65,17 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
         acceptDefaults: args.yes,
         journalPath,
         env,
+        meta: runMeta(runArgs),
         emit: (event) => {
           events.current.push(event);
           dispatch(event);
         },
       });
-    })().catch((error: unknown) => setFatal({ error: toErrorReport(error), code: error instanceof UsageError ? ExitCode.usage : ExitCode.failed }));
+    })().catch((error: unknown) => {
+      // Ctrl-C while the questions were asked: nothing was started, nothing to resume.
+      if (error instanceof CancelledError) setFatal({ error: { message: 'Cancelled before anything was done.' }, code: ExitCode.cancelled });
+      else setFatal({ error: toErrorReport(error), code: error instanceof UsageError ? ExitCode.usage : ExitCode.failed });
+    });
     return () => controller.abort();
   }, []);
 
@@ -95,7 +104,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
 
   const header = (
-    <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} sandbox={args.sandbox} />
+    <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} sandbox={runArgs.sandbox} />
   );
   if (prompt?.kind === 'qr' && !cancelling) {
     // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal.

@@ -14,7 +14,7 @@ export function unfinishedRuns(env: NodeJS.ProcessEnv = process.env): RunListing
 /** One line per run, as the home screen and `slipway resume --list` show it. */
 export function describeRun(run: RunListing, now = Date.now()): string {
   if (isBroken(run)) return `unreadable journal ${run.path}`;
-  return `${run.flow} · ${describeTarget(run.target)} · ${run.stepsDone}/${run.stepsTotal} done, at "${run.reached ?? 'the end'}" · ${ago(run.updatedAt, now)}`;
+  return `${run.flow}${run.meta?.sandbox ? ` (sandbox ${run.meta.sandbox})` : ''} · ${describeTarget(run.target)} · ${run.stepsDone}/${run.stepsTotal} done, at "${run.reached ?? 'the end'}" · ${ago(run.updatedAt, now)}`;
 }
 
 export function ago(iso: string, now = Date.now()): string {
@@ -23,4 +23,17 @@ export function ago(iso: string, now = Date.now()): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
   return `${Math.round(seconds / 86400)} d ago`;
+}
+
+/** What a run records about how it was started (JournalData.meta). */
+export function runMeta(args: { sandbox?: string; profile?: string }): Record<string, string> | undefined {
+  const meta: Record<string, string> = {};
+  if (args.sandbox) meta.sandbox = args.sandbox;
+  if (args.profile) meta.profile = args.profile;
+  return Object.keys(meta).length ? meta : undefined;
+}
+
+/** The command line to resume a run with: a sandbox run stays in its sandbox, whatever was typed now. */
+export function argsForResume<A extends { sandbox?: string; profile?: string }>(args: A, meta: Record<string, string> | undefined): A {
+  return { ...args, sandbox: meta?.sandbox, profile: meta?.profile ?? (meta?.sandbox ? undefined : args.profile) };
 }

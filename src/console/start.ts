@@ -2,7 +2,7 @@ import type { CliArgs } from '../cli/args.js';
 import { givenAnswers } from '../cli/answers-file.js';
 import { findFlow, FLOWS } from '../cli/flows.js';
 import type { Mode } from '../cli/mode.js';
-import { describeRun, isBroken, unfinishedRuns, type RunListing } from '../cli/runs.js';
+import { argsForResume, describeRun, isBroken, runMeta, unfinishedRuns, type RunListing } from '../cli/runs.js';
 import { makeRuntime } from '../cli/runtime.js';
 import { ExitCode, UsageError } from '../engine/errors.js';
 import type { RunResult } from '../engine/events.js';
@@ -28,10 +28,11 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
     const run = async (flowName: string, journalPath?: string, region?: string): Promise<number> => {
       const entry = findFlow(flowName);
       if (!entry) throw new UsageError(`This slipway does not know the flow "${flowName}".`, { fix: 'Update slipway, or discard the run with `slipway resume <n> --discard`.' });
-      const runtime = makeRuntime(args, env, region);
+      const runArgs = journalPath ? argsForResume(args, readJournal(journalPath).meta) : args;
+      const runtime = makeRuntime(runArgs, env, region);
       const given = givenAnswers(args);
       const flow = await entry.load(runtime);
-      const result = await runFlow({ flow, given, prompter, emit: createLineRenderer(out, { ascii }), cancel: cancel.signal, acceptDefaults: args.yes, journalPath, env });
+      const result = await runFlow({ flow, given, prompter, emit: createLineRenderer(out, { ascii }), cancel: cancel.signal, acceptDefaults: args.yes, journalPath, env, meta: runMeta(runArgs) });
       if (args.json) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
       return exitCodeOf(result);
     };

@@ -30,6 +30,11 @@ export interface JournalData {
   updatedAt: string;
   /** What the user answered. Secrets are never put here (the runner filters them out). */
   answers: Answers;
+  /**
+   * How the run was started that the target does not say (e.g. `sandbox`, `profile`): a resume must
+   * use the same, so a rehearsal in the sandbox is never resumed against a real account.
+   */
+  meta?: Record<string, string>;
   /** Steps in flow order, so `resume` can say which step a run reached without loading the flow. */
   stepOrder: { id: string; title: string }[];
   steps: Record<string, StepRecord>;
@@ -55,9 +60,9 @@ export class Journal {
     flow: string,
     target: Target,
     stepOrder: { id: string; title: string }[],
-    options: { resumable?: boolean; env?: NodeJS.ProcessEnv } = {},
+    options: { resumable?: boolean; env?: NodeJS.ProcessEnv; meta?: Record<string, string> } = {},
   ): { journal: Journal; resumed: boolean } {
-    const { resumable = true, env = process.env } = options;
+    const { resumable = true, env = process.env, meta } = options;
     const path = join(journalsDir(env), journalFileName(flow, target));
     const lock = JournalLock.acquire(path);
     try {
@@ -66,7 +71,7 @@ export class Journal {
       const now = new Date().toISOString();
       const data: JournalData = resumed
         ? { ...existing, status: 'running', stepOrder, updatedAt: now }
-        : { version: 1, runId: newRunId(), flow, target, status: 'running', resumable, startedAt: now, updatedAt: now, answers: {}, stepOrder, steps: {} };
+        : { version: 1, runId: newRunId(), flow, target, status: 'running', resumable, startedAt: now, updatedAt: now, answers: {}, stepOrder, steps: {}, ...(meta ? { meta } : {}) };
       const journal = new Journal(path, data, lock);
       journal.save();
       return { journal, resumed };
@@ -162,6 +167,7 @@ export interface RunSummary {
   stepsDone: number;
   stepsTotal: number;
   updatedAt: string;
+  meta?: Record<string, string>;
 }
 
 /** Unfinished runs, newest first. Unreadable journals are listed too, so the user can discard them. */
@@ -194,6 +200,7 @@ function summarise(path: string, data: JournalData): RunSummary {
     stepsDone: data.stepOrder.filter((step) => data.steps[step.id]?.status === 'done').length,
     stepsTotal: data.stepOrder.length,
     updatedAt: data.updatedAt,
+    ...(data.meta ? { meta: data.meta } : {}),
   };
 }
 

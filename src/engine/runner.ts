@@ -16,6 +16,8 @@ export interface RunOptions {
   acceptDefaults?: boolean;
   /** Resume exactly this journal (from `slipway resume` or the home screen). */
   journalPath?: string;
+  /** Recorded with a new run, for a later resume to start the same way (see JournalData.meta). */
+  meta?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -40,7 +42,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
   // The target decides the journal: a resumed run whose answers now point elsewhere starts its own.
   const target = options.journalPath && previous ? previous.target : await flow.target(answers, prompter);
   const stepOrder = flow.steps.map((s) => ({ id: s.id, title: s.title }));
-  const { journal, resumed } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env });
+  const { journal, resumed } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env, meta: options.meta });
   const started = Date.now();
   try {
     journal.recordAnswers(journalableAnswers(flow.questions, answers));

@@ -153,4 +153,19 @@ describe('the built binary', async () => {
     expect(listing.flows.map((f) => f.name)).toEqual(['bootstrap', 'publish', 'doctor']);
     expect(listing.runs).toEqual([]);
   });
+
+  it('a run started in the sandbox is resumed in the sandbox, never against the real account', async () => {
+    const h = home();
+    const first = await slipway(['bootstrap', '--sandbox-name', 'rehearsal', '--user-name', 'carol', '--profile-name', 'carol', '--console-password', 'no', '--yes'], h.env);
+    // Non-interactive: it gets as far as the MFA device, which needs a person.
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/needs a person with an authenticator app/);
+    const listed = await slipway(['resume', '--list'], h.env);
+    expect(listed.stdout).toMatch(/^1\. bootstrap \(sandbox rehearsal\)/m);
+    // No --sandbox-name now, and no AWS credentials at all: the resume still talks to the sandbox.
+    const resumed = await slipway(['resume', '1'], h.env);
+    expect(resumed.stdout).toMatch(/resuming an unfinished run/);
+    expect(resumed.stdout).toMatch(/IAM user in both groups — already done, confirmed/);
+    expect(resumed.stdout).not.toMatch(/Could not load credentials/);
+  });
 });
