@@ -21,11 +21,3 @@ export function clientConfig(settings: AwsSettings, credentials: AwsCredentialId
     maxAttempts: 6,
   };
 }
-
-/**
- * Builds an SDK client from its constructor. Flows import client modules lazily (`await import(...)`)
- * so the first frame never waits for the SDK.
- */
-export function makeClient<T>(Client: new (config: ClientConfig) => T, config: ClientConfig): T {
-  return new Client(config);
-}
