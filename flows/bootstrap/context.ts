@@ -4,7 +4,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { SharedCredentials } from '../../src/aws/credentials.js';
 import type { Prompter } from '../../src/engine/prompter.js';
 import type { Answers, StepContext } from '../../src/engine/types.js';
-import { awsClient, startingCredentials } from '../shared/aws.js';
+import { awsClient, memoByKey, startingCredentials } from '../shared/aws.js';
 import type { Runtime } from '../shared/runtime.js';
 import { typedAnswers, type BootstrapAnswers } from './questions.js';
 
@@ -27,11 +27,7 @@ export interface BootstrapContext extends StepContext {
  * steps share them, so an MFA-protected starting profile asks for one code, not two.
  */
 export function bootstrapClients(runtime: Runtime) {
-  const made = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
-    if (!made.has(key)) made.set(key, make());
-    return made.get(key) as Promise<T>;
-  };
+  const once = memoByKey();
   const starting = (region: string, prompter: Prompter) => once(`starting:${region}`, () => startingCredentials(runtime, prompter, { region }));
   const admin = (region: string, profile: string, prompter: Prompter) =>
     once(`admin:${region}:${profile}`, () => startingCredentials(runtime, prompter, { region, profile }));

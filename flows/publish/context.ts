@@ -1,8 +1,9 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DockerCallOptions } from '../../src/docker/index.js';
+import type { Prompter } from '../../src/engine/prompter.js';
 import type { StepContext } from '../../src/engine/types.js';
-import { awsClient, startingCredentials } from '../shared/aws.js';
+import { awsClient, memoByKey, startingCredentials } from '../shared/aws.js';
 import type { Runtime } from '../shared/runtime.js';
 import { typedPublishAnswers, type PublishAnswers } from './questions.js';
 
@@ -22,16 +23,14 @@ export interface PublishContext extends StepContext {
 }
 
 export function publishClients(runtime: Runtime) {
-  const made = new Map<string, Promise<unknown>>();
-  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
-    if (!made.has(key)) made.set(key, make());
-    return made.get(key) as Promise<T>;
-  };
+  const once = memoByKey();
+  // One credential provider for both clients: a profile with MFA asks for one code.
+  const starting = (region: string, prompter: Prompter) => once(`starting:${region}`, () => startingCredentials(runtime, prompter, { region }));
   return {
-    sts: (region: string, base: StepContext) =>
-      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, (await startingCredentials(runtime, base.prompter, { region })).provider, { region })),
-    ecr: (region: string, base: StepContext) =>
-      once(`ecr:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ecr')).ECRClient, (await startingCredentials(runtime, base.prompter, { region })).provider, { region })),
+    sts: (region: string, prompter: Prompter) =>
+      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, (await starting(region, prompter)).provider, { region })),
+    ecr: (region: string, prompter: Prompter) =>
+      once(`ecr:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ecr')).ECRClient, (await starting(region, prompter)).provider, { region })),
   };
 }
 
@@ -48,8 +47,8 @@ export function publishContext(runtime: Runtime, clients: ReturnType<typeof publ
       runtime,
       dir: runtime.cwd,
       settings,
-      ecr: () => clients.ecr(settings.region, base),
-      sts: () => clients.sts(settings.region, base),
+      ecr: () => clients.ecr(settings.region, base.prompter),
+      sts: () => clients.sts(settings.region, base.prompter),
       docker: { signal: base.signal, ...(runtime.dockerConfig ? { dockerConfig: runtime.dockerConfig } : {}) },
       localImage: () => `slipway/${settings.app}:${output('version', 'tag')}`,
       version: () => output('version', 'tag'),

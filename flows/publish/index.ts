@@ -27,7 +27,7 @@ export function publishFlow(runtime: Runtime): Flow<PublishContext> {
       const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
       const region = String(answers.region);
       try {
-        const who = await (await clients.sts(region, { answers, outputs: {}, prompter, report: { log() {}, progress() {} }, signal: new AbortController().signal })).send(new GetCallerIdentityCommand({}));
+        const who = await (await clients.sts(region, prompter)).send(new GetCallerIdentityCommand({}));
         return { account: who.Account, region, app: String(answers.app) };
       } catch (error) {
         throw explainAwsError(error, 'Finding out whose credentials these are (sts:GetCallerIdentity)');

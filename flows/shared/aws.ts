@@ -27,3 +27,15 @@ export async function awsClient<T extends { middlewareStack: unknown }>(
 export async function startingCredentials(runtime: Runtime, prompter: Prompter, settings: Partial<AwsSettings> = {}): Promise<SharedCredentials> {
   return createSharedCredentials({ ...runtime.aws, ...settings }, prompter, runtime.env, runtime.sandbox);
 }
+
+/**
+ * One promise per key for the life of a flow object: the journal lookup (target) and the steps share
+ * clients and credentials, so an MFA-protected profile asks for one code, not one per client.
+ */
+export function memoByKey(): <T>(key: string, make: () => Promise<T>) => Promise<T> {
+  const made = new Map<string, Promise<unknown>>();
+  return <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as Promise<T>;
+  };
+}

@@ -1,5 +1,5 @@
-import { cleanup, render } from 'ink-testing-library';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import type { FlowEntry } from '../../src/cli/flows.js';
 import { unfinishedRuns } from '../../src/cli/runs.js';
@@ -9,18 +9,9 @@ import { readJournal } from '../../src/engine/journal.js';
 import type { Flow, Step } from '../../src/engine/types.js';
 import { FlowScreen } from '../../screens/flow-screen.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
-import { KEY, plain, press, tempEnv, type, waitFor, waitForFrame } from './support.js';
+import { KEY, plain, press, useTempEnv, type, waitFor, waitForFrame } from './support.js';
 
-let temp: ReturnType<typeof tempEnv>;
-
-beforeEach(() => {
-  temp = tempEnv();
-});
-
-afterEach(() => {
-  cleanup();
-  temp.remove();
-});
+const temp = useTempEnv();
 
 function testFlow(steps: Step[]): Flow {
   return {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, render } from 'ink-testing-library';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
 import type { FlowEntry } from '../../src/cli/flows.js';
 import { parseCli } from '../../src/cli/args.js';
 import { unfinishedRuns, type RunListing } from '../../src/cli/runs.js';
@@ -10,23 +10,14 @@ import { journalsDir } from '../../src/engine/paths.js';
 import { HomeScreen, type HomeChoice } from '../../screens/home-screen.js';
 import { Root } from '../../screens/root.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
-import { KEY, plain, press, tempEnv, waitFor, waitForFrame } from './support.js';
+import { KEY, plain, press, useTempEnv, waitFor, waitForFrame } from './support.js';
 
 const FLOWS: FlowEntry[] = [
   { name: 'alpha', label: 'First flow', description: 'does the first thing', load: async () => Promise.reject(new Error('not loaded in these tests')) },
   { name: 'beta', label: 'Second flow', description: 'does the second thing', load: async () => Promise.reject(new Error('not loaded in these tests')) },
 ];
 
-let temp: ReturnType<typeof tempEnv>;
-
-beforeEach(() => {
-  temp = tempEnv();
-});
-
-afterEach(() => {
-  cleanup();
-  temp.remove();
-});
+const temp = useTempEnv();
 
 /** A real, unfinished journal: one step of three done, the lock released as after a crash-free stop. */
 function writeUnfinishedRun(): void {

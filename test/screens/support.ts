@@ -1,3 +1,5 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,4 +84,28 @@ export function tempEnv(): { dir: string; env: NodeJS.ProcessEnv; remove(): void
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, XDG_STATE_HOME: join(dir, 'state'), AWS_REGION: 'us-east-1' };
   for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_DEFAULT_REGION']) delete env[name];
   return { dir, env, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temporary environment for each test of a file, removed (with ink's renders) after it. */
+export function useTempEnv(): { readonly dir: string; readonly env: NodeJS.ProcessEnv } {
+  let current: ReturnType<typeof tempEnv> | undefined;
+  beforeEach(() => {
+    current = tempEnv();
+  });
+  afterEach(() => {
+    cleanup();
+    current?.remove();
+  });
+  const now = () => {
+    if (!current) throw new Error('useTempEnv: only inside a test');
+    return current;
+  };
+  return {
+    get dir() {
+      return now().dir;
+    },
+    get env() {
+      return now().env;
+    },
+  };
 }

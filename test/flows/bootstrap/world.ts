@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { homeEnv } from '../../support/home-env.js';
 import type { Answers } from '../../../src/engine/types.js';
 
 // Shared by the in-process tests and the child process of the crash test (so: no vitest imports here).
@@ -7,13 +7,6 @@ export const NEWCOMER: Answers = { region: 'us-east-1', userName: 'alice', profi
 
 /** Nothing from the real environment but PATH: ~/.aws, ~/.ssh and the journals all live under `home`. */
 export function worldEnv(home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  return { PATH: process.env.PATH, ...homeEnv(home) };
 }
 

@@ -17,16 +17,10 @@ import type { Sandbox } from '../store.js';
 import { invalidParameter, page, registryOf, repositoryArn, requireRepository } from './common.js';
 
 /** An image as DescribeImages and BatchGetImage see it, wherever it is stored. */
-interface ImageView {
-  digest: string;
-  tags: string[];
-  manifest: string;
-  manifestMediaType: string;
-  artifactMediaType?: string;
-  sizeInBytes: number;
+type ImageView = Omit<EcrImage, 'pushedAt'> & {
   /** Unknown for registry images: the registry API does not say when a manifest arrived. */
   pushedAt?: number;
-}
+};
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
