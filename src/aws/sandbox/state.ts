@@ -25,11 +25,138 @@ export interface SandboxState {
     passwordPolicy?: PasswordPolicy;
   };
   sts: { sessions: Record<string, StsSession> };
-  /** Key pairs are regional: region → key name → key pair. */
-  ec2: { keyPairs: Record<string, Record<string, Ec2KeyPair>> };
+  /**
+   * Key pairs are regional: region → key name → key pair. Security groups (region → group id) appear
+   * with the first call that needs them; the default VPC and its subnets are derived, not stored.
+   */
+  ec2: { keyPairs: Record<string, Record<string, Ec2KeyPair>>; securityGroups?: Record<string, Record<string, Ec2SecurityGroup>>; noDefaultVpc?: string[] };
   /** Absent in sandboxes saved before ECR was simulated; created by the first call that needs it. */
   ecr?: EcrState;
+  /** ECS (clusters, task definitions, services, deployments, tasks); owned by src/aws/sandbox/ecs/. */
+  ecs?: EcsState;
+  elbv2?: Elbv2State;
+  logs?: LogsState;
+  /** What the sandbox's next ECS deployments do, to rehearse a failure (`slipway sandbox scenario`). */
+  scenario?: RolloutScenario;
 }
+
+/**
+ * Failure rehearsals. Failures that follow from the account itself need no scenario: an image digest
+ * missing from ECR fails to pull, an execution role without ECR/logs permissions fails, a task without
+ * a public IP cannot reach ECR, a missing log group fails the task.
+ */
+export type RolloutScenario =
+  | 'success'
+  | 'crash-loop' // the essential container exits 1 after printing a few log lines
+  | 'health-check-failing' // the container runs, the target group's health check gets 404
+  | 'out-of-memory' // the container is killed (OutOfMemoryError, exit 137)
+  | 'exec-format' // an arm64 image on X86_64: exec format error, exit 255
+  | 'stuck-pending' // tasks never leave PROVISIONING
+  | 'no-capacity'; // placement fails (service event "unable to place a task")
+
+export interface Ec2SecurityGroup {
+  id: string;
+  name: string;
+  description: string;
+  vpcId: string;
+  tags: Tag[];
+  ingress: Ec2Permission[];
+  egress: Ec2Permission[];
+}
+
+/** One IpPermission, as EC2 takes and returns it (one rule per source). */
+export interface Ec2Permission {
+  protocol: string; // "tcp" | "udp" | "icmp" | "-1"
+  fromPort?: number;
+  toPort?: number;
+  cidr?: string;
+  /** Source security group id. */
+  groupId?: string;
+  description?: string;
+}
+
+export interface Elbv2State {
+  /** region → ARN → resource. */
+  loadBalancers: Record<string, Record<string, Elbv2LoadBalancer>>;
+  targetGroups: Record<string, Record<string, Elbv2TargetGroup>>;
+  listeners: Record<string, Record<string, Elbv2Listener>>;
+}
+
+export interface Elbv2LoadBalancer {
+  arn: string;
+  name: string;
+  dnsName: string;
+  scheme: 'internet-facing' | 'internal';
+  type: 'application';
+  vpcId: string;
+  subnets: { subnetId: string; zoneName: string }[];
+  securityGroups: string[];
+  /** provisioning → active a few seconds after creation. */
+  createdAt: number;
+  tags: Tag[];
+}
+
+export interface Elbv2TargetGroup {
+  arn: string;
+  name: string;
+  protocol: string;
+  port: number;
+  vpcId: string;
+  targetType: 'ip' | 'instance';
+  healthCheckPath: string;
+  healthCheckPort: string;
+  healthCheckIntervalSeconds: number;
+  healthyThresholdCount: number;
+  unhealthyThresholdCount: number;
+  matcher: string;
+  tags: Tag[];
+  /** Registered by ECS as its tasks start and stop (the ECS fake writes these). */
+  targets: Elbv2Target[];
+}
+
+export interface Elbv2Target {
+  id: string;
+  port: number;
+  state: 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused';
+  /** Target.ResponseCodeMismatch, Target.Timeout, Elb.RegistrationInProgress … */
+  reason?: string;
+  description?: string;
+}
+
+export interface Elbv2Listener {
+  arn: string;
+  loadBalancerArn: string;
+  protocol: string;
+  port: number;
+  /** forward → target group ARN */
+  targetGroupArn: string;
+  tags: Tag[];
+}
+
+export interface LogsState {
+  /** region → log group name → group. */
+  groups: Record<string, Record<string, LogGroup>>;
+}
+
+export interface LogGroup {
+  name: string;
+  arn: string;
+  createdAt: number;
+  retentionInDays?: number;
+  tags: Record<string, string>;
+  /** stream name → stream; ECS tasks write `<prefix>/<container>/<task-id>` streams here. */
+  streams: Record<string, LogStream>;
+}
+
+export interface LogStream {
+  name: string;
+  createdAt: number;
+  events: { timestamp: number; message: string; ingestionTime: number }[];
+}
+
+/** Owned by the ECS fake (src/aws/sandbox/ecs/state.ts). */
+import type { EcsState } from './ecs/state.js';
+export type { EcsState };
 
 export interface Tag {
   Key: string;
