@@ -50,7 +50,8 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
 
     const outputs: Record<string, Outputs> = {};
     const failures: RunResult['failures'] = [];
-    const base: StepContext = { answers, outputs, prompter, signal: cancel, report: { log() {}, progress() {} } };
+    const history = Object.fromEntries(Object.entries(structuredClone(journal.snapshot.steps)).map(([id, r]) => [id, { status: r.status, outputs: r.outputs }]));
+    const base: StepContext = { answers, outputs, prompter, signal: cancel, history, report: { log() {}, progress() {} } };
     let status: RunResult['status'] = 'done';
     const context = await flow.context(base);
 
@@ -63,7 +64,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
       const record = journal.snapshot.steps[step.id];
       const stepContext = {
         ...context,
-        journaled: record ? { status: record.status, intentAt: record.intentAt } : undefined,
+        journaled: record ? { status: record.status, intentAt: record.intentAt, outputs: record.outputs } : undefined,
         report: {
           log: (line: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'step-log', stepId: step.id, line, level, at: Date.now() }),
           progress: (label: string, current: number, total?: number, unit?: 'bytes' | 'items') =>

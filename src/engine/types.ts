@@ -30,7 +30,12 @@ export interface StepContext<A extends Answers = Answers> {
    * What the journal says about the running step from earlier runs. `intent` means an earlier apply
    * may have half-happened (e.g. a key created whose secret was lost in a crash): apply can clean up.
    */
-  journaled?: { status: 'intent' | 'done' | 'failed'; intentAt?: string };
+  journaled?: { status: 'intent' | 'done' | 'failed'; intentAt?: string; outputs?: Outputs };
+  /**
+   * Every step's record as the journal held it when this run started (empty for a fresh run): lets a
+   * step tell "an earlier run reported this failure" from "an earlier run was killed here".
+   */
+  history?: Record<string, { status: 'intent' | 'done' | 'failed'; outputs?: Outputs }>;
 }
 
 export interface Step<C extends StepContext = StepContext> {
