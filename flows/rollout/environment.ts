@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../src/engine/atomic-write.js';
+import { SlipwayError, UsageError } from '../../src/engine/errors.js';
+import { fargateSizeProblem } from './fargate-sizes.js';
+import { validateEnvName } from './names.js';
+
+/**
+ * `slipway/environments/<env>.json`: one environment's settings, versioned with the code like the
+ * book's dev.json/prod.json. Every setting the wizard uses is written out, defaults included, so
+ * nothing is hidden from the file. zod gives one readable message per wrong key.
+ */
+const HEALTH_PATH = /^\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
+const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
+
+export const environmentSchema = z
+  .object({
+    version: z.literal(1),
+    launchType: z.literal('FARGATE').describe('Where tasks run (FARGATE: no servers to manage)'),
+    containerPort: z.number().int().min(1).max(65535),
+    healthCheckPath: z.string().max(1024).regex(HEALTH_PATH, 'a health check path starts with "/" and has no spaces, e.g. /health'),
+    healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647),
+    desiredCount: z.number().int().min(1).max(100),
+    cpu: z.number().int(),
+    memory: z.number().int(),
+    cpuArchitecture: z.enum(['X86_64', 'ARM64']),
+    environment: z.record(z.string().regex(ENV_VAR, 'environment variable names are letters, digits and _'), z.string()),
+    network: z.object({
+      vpc: z.union([z.literal('default'), z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id looks like vpc-0abc…')]),
+      subnets: z.array(z.string().regex(SUBNET, 'a subnet id looks like subnet-0abc…')).describe('empty: the VPC’s subnets that give public IPs'),
+      public: z.boolean(),
+    }),
+    logRetentionDays: z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>]),
+    protected: z.boolean().describe('changes need the environment name typed to approve'),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    const problem = fargateSizeProblem(env.cpu, env.memory);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['memory'], message: problem });
+    if (env.network.vpc === 'default' && env.network.subnets.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'subnets'], message: 'subnets are chosen from the default VPC; name the VPC too when listing subnets' });
+    }
+  });
+
+export type EnvironmentSettings = z.infer<typeof environmentSchema>;
+
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export function environmentPath(dir: string, env: string): string {
+  return join(dir, 'slipway', 'environments', `${env}.json`);
+}
+
+/** undefined when there is no such environment yet; a UsageError naming every problem when it is broken. */
+export function readEnvironment(dir: string, env: string): EnvironmentSettings | undefined {
+  const nameProblem = validateEnvName(env);
+  if (nameProblem) throw new UsageError(`--env: "${env}" is not an environment name.`, { fix: nameProblem });
+  const path = environmentPath(dir, env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SlipwayError(`Cannot read ${path}.`, { why: (error as Error).message, fix: 'Check that the file is readable by you.', cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON.`, { why: (error as Error).message, fix: `Fix the file by hand, or delete it to answer the questions again.` });
+  }
+  const parsed = environmentSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new UsageError(`${path} is not a valid environment.`, { why: `${problems.join('; ')}.`, fix: 'Fix those keys by hand (see the README’s environment file section), or delete the file to answer the questions again.' });
+  }
+  return parsed.data;
+}
+
+export function writeEnvironment(dir: string, env: string, settings: EnvironmentSettings): void {
+  const checked = environmentSchema.parse(settings);
+  writeFileAtomic(environmentPath(dir, env), JSON.stringify(checked, null, 2) + '\n', 0o644);
+}
+
+/** What the answers make of a new environment: production-like names are protected by default. */
+export function isProductionName(env: string): boolean {
+  return /^(prod|production|live)(-|$)/.test(env);
+}
