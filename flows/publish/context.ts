@@ -1,4 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import { prepareSandboxStorage } from '../../src/aws/sandbox/local-registry.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DockerCallOptions } from '../../src/docker/index.js';
 import type { Prompter } from '../../src/engine/prompter.js';
@@ -36,6 +37,8 @@ export function publishClients(runtime: Runtime) {
 
 export function publishContext(runtime: Runtime, clients: ReturnType<typeof publishClients>) {
   return async (base: StepContext): Promise<PublishContext> => {
+    // The sandbox's ECR stores images in a registry on this machine, started here when needed.
+    if (runtime.sandbox) await prepareSandboxStorage(runtime.sandbox, runtime.env);
     const settings = typedPublishAnswers(base.answers);
     const output = (step: string, key: string) => {
       const value = base.outputs[step]?.[key];

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { checkRegistry, RegistryError } from '../aws/sandbox/registry-client.js';
+import type { SandboxRegistry } from '../aws/sandbox/state.js';
 import { createSandbox } from '../aws/sandbox/store.js';
 import { resolveAwsSettings, validateEndpoint, validateRegion } from '../aws/settings.js';
 import { UsageError } from '../engine/errors.js';
@@ -45,7 +47,25 @@ function sandboxRuntime(args: CliArgs, env: NodeJS.ProcessEnv, fallbackRegion?: 
   // The person's own AWS identity must not leak into a rehearsal.
   for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete sandboxEnv[name];
   const propagation = env.SLIPWAY_SANDBOX_PROPAGATION_SECONDS;
-  const sandbox = createSandbox({ name, env, ...(propagation !== undefined ? { propagationSeconds: Number(propagation) } : {}) });
+  const registry = configuredRegistry(env);
+  const sandbox = createSandbox({ name, env, ...(propagation !== undefined ? { propagationSeconds: Number(propagation) } : {}), ...(registry ? { registry } : {}) });
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region ?? fallbackRegion ?? 'us-east-1' }, sandboxEnv);
   return { aws: { ...aws, endpoint: undefined }, env: sandboxEnv, platform: process.platform, sandbox, cwd: process.cwd(), dockerConfig: join(home, '.docker') };
+}
+
+/**
+ * A registry the person runs, given to the sandbox's ECR (SLIPWAY_SANDBOX_REGISTRY=host:port with
+ * …_USER and …_PASSWORD). Without it, publish starts one of its own (src/aws/sandbox/local-registry.ts).
+ */
+function configuredRegistry(env: NodeJS.ProcessEnv): SandboxRegistry | undefined {
+  const endpoint = env.SLIPWAY_SANDBOX_REGISTRY;
+  if (!endpoint) return undefined;
+  try {
+    return checkRegistry({ endpoint, username: env.SLIPWAY_SANDBOX_REGISTRY_USER ?? '', password: env.SLIPWAY_SANDBOX_REGISTRY_PASSWORD ?? '' });
+  } catch (error) {
+    if (!(error instanceof RegistryError)) throw error;
+    throw new UsageError(`SLIPWAY_SANDBOX_REGISTRY: ${error.message}`, {
+      fix: 'Set SLIPWAY_SANDBOX_REGISTRY=127.0.0.1:<port>, SLIPWAY_SANDBOX_REGISTRY_USER and SLIPWAY_SANDBOX_REGISTRY_PASSWORD (htpasswd auth), or unset them to let slipway start its own.',
+    });
+  }
 }

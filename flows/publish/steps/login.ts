@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { requireSandboxStorage } from '../../../src/aws/sandbox/local-registry.js';
 import { dockerLogin, registryHost } from '../../../src/docker/index.js';
 import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
@@ -32,6 +33,8 @@ export const login: Step<PublishContext> = {
 
 /** Logs docker in to the repository's registry; returns the registry host. Also used to retry a push. */
 export async function loginToEcr(c: PublishContext): Promise<string> {
+  // Without a registry the sandbox's token and URIs are real ECR's: nothing may be pushed there.
+  if (c.runtime.sandbox) requireSandboxStorage(c.runtime.sandbox);
   const ecr = await c.ecr();
   const data = (await ecr.send(new GetAuthorizationTokenCommand({}), { abortSignal: c.signal })).authorizationData?.[0];
   if (!data?.authorizationToken) throw new SlipwayError('ecr:GetAuthorizationToken returned no token.');
