@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ArgsError, parseCli, USAGE } from '../src/cli/args.js';
+import { ArgsError, commandOf, parseCli, USAGE } from '../src/cli/args.js';
 import { showFirstFrame } from '../screens/first-frame.js';
 import { givenAnswers } from '../src/cli/answers-file.js';
 import { findFlow } from '../src/cli/flows.js';
@@ -18,6 +18,8 @@ declare const SLIPWAY_VERSION: string;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(argv: string[]): Promise<number> {
+  // `slipway sandbox …` has subcommands and flags of its own.
+  if (commandOf(argv) === 'sandbox') return sandboxCommand(argv);
   let args;
   try {
     args = parseCli(argv);
@@ -58,6 +60,32 @@ async function main(argv: string[]): Promise<number> {
     printError(error, args.json);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failed;
   }
+}
+
+async function sandboxCommand(argv: string[]): Promise<number> {
+  const { runSandboxCommand } = await import('../src/cli/sandbox-command.js');
+  const env = process.env;
+  return runSandboxCommand(argv, {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && env.CI !== 'true' && env.CI !== '1',
+    confirm: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      // Ctrl-C at the question is a "no".
+      const asking = new AbortController();
+      rl.on('SIGINT', () => asking.abort());
+      try {
+        return /^\s*y(es)?\s*$/i.test(await rl.question(`${question} [y/N] `, { signal: asking.signal }));
+      } catch {
+        process.stdout.write('\n');
+        return false;
+      } finally {
+        rl.close();
+      }
+    },
+  });
 }
 
 /**

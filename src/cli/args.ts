@@ -49,9 +49,14 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+/** The command word (the first positional), found by a tolerant pass; undefined for the home screen. */
+export function commandOf(argv: string[]): string | undefined {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false }).positionals[0];
+}
+
 export function parseCli(argv: string[]): CliArgs {
   // First pass, tolerant, only to find the command; the second knows that command's flags.
-  const first = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false }).positionals[0];
+  const first = commandOf(argv);
   const command = first ?? 'home';
   const flow = findFlow(command);
   if (command !== 'home' && command !== 'resume' && !flow) throw new ArgsError(`Unknown command "${command}".`);
@@ -110,6 +115,7 @@ Usage:
   slipway resume <n>           resume run number n (as numbered by \`slipway resume --list\`)
   slipway resume <n> --discard delete run n's journal (AWS resources are left as they are)
   slipway resume --list        list unfinished runs and exit
+  slipway sandbox <command>    the sandbox's own commands: list, reset, scenario (slipway sandbox --help)
 
 Options:
   --profile <name>         AWS profile (default: AWS_PROFILE, then the default chain)
@@ -119,6 +125,8 @@ Options:
   -y, --yes                take every default, ask nothing
   --answers <file>         answers as a JSON object (keys as in the flow's questions); asks nothing
   --json                   print one JSON result object on stdout; asks nothing
+  --sandbox                rehearse against a simulated AWS account on this machine (nothing leaves it)
+  --sandbox-name <name>    the same, in the sandbox of that name (default: "default")
   -h, --help               this help
   -v, --version            the version
 
