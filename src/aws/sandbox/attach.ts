@@ -25,6 +25,7 @@ const FAKES: Record<string, () => Promise<ServiceFake>> = {
   STS: async () => (await import('./sts.js')).stsFake,
   EC2: async () => (await import('./ec2.js')).ec2Fake,
   ECR: async () => (await import('./ecr.js')).ecrFake,
+  'CloudWatch Logs': async () => (await import('./logs.js')).logsFake,
 };
 
 /**
