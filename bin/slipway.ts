@@ -39,8 +39,9 @@ async function main(argv: string[]): Promise<number> {
   const mode = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
   try {
     // Bad answers on the command line are refused here, before any screen or journal exists.
-    const questions = findFlow(args.command)?.questions;
-    if (questions) validateGivenAnswers(questions, givenAnswers(args));
+    const entry = findFlow(args.command);
+    if (entry?.questions) validateGivenAnswers(entry.questions, givenAnswers(args));
+    await entry?.checkGiven?.(givenAnswers(args), process.cwd());
     if (mode === 'tui') {
       // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;

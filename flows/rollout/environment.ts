@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { environmentPath } from './environment-path.js';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../src/engine/atomic-write.js';
 import { SlipwayError, UsageError } from '../../src/engine/errors.js';
@@ -46,11 +46,7 @@ export const environmentSchema = z
 
 export type EnvironmentSettings = z.infer<typeof environmentSchema>;
 
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-export function environmentPath(dir: string, env: string): string {
-  return join(dir, 'slipway', 'environments', `${env}.json`);
-}
+export { environmentPath, isProductionName, LOG_RETENTION_DAYS } from './environment-path.js';
 
 /** undefined when there is no such environment yet; a UsageError naming every problem when it is broken. */
 export function readEnvironment(dir: string, env: string): EnvironmentSettings | undefined {
@@ -78,12 +74,18 @@ export function readEnvironment(dir: string, env: string): EnvironmentSettings |
   return parsed.data;
 }
 
+/**
+ * Checks the files named on the command line before any screen opens: a malformed environment file,
+ * or an unknown `--from` environment, is a UsageError (exit 2) with nothing written.
+ */
+export function checkGivenEnvironments(dir: string, given: { env?: unknown; from?: unknown }): void {
+  if (typeof given.env === 'string') readEnvironment(dir, given.env);
+  if (typeof given.from === 'string' && given.from !== '' && readEnvironment(dir, given.from) === undefined) {
+    throw new UsageError(`--from ${given.from}: there is no environment "${given.from}".`, { fix: `Environments are the files in ${environmentPath(dir, '*')}.` });
+  }
+}
+
 export function writeEnvironment(dir: string, env: string, settings: EnvironmentSettings): void {
   const checked = environmentSchema.parse(settings);
   writeFileAtomic(environmentPath(dir, env), JSON.stringify(checked, null, 2) + '\n', 0o644);
-}
-
-/** What the answers make of a new environment: production-like names are protected by default. */
-export function isProductionName(env: string): boolean {
-  return /^(prod|production|live)(-|$)/.test(env);
 }

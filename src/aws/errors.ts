@@ -26,6 +26,8 @@ const KIND_BY_NAME: Record<string, AwsErrorKind> = {
   'InvalidGroup.Duplicate': 'already-exists',
   DuplicateLoadBalancerName: 'already-exists',
   DuplicateTargetGroupName: 'already-exists',
+  DuplicateListener: 'already-exists',
+  'InvalidPermission.Duplicate': 'already-exists',
   NoSuchEntity: 'not-found',
   NoSuchEntityException: 'not-found',
   ResourceNotFoundException: 'not-found',

@@ -1,6 +1,7 @@
-import type { Flow, Question } from '../engine/types.js';
+import type { Answers, Flow, Question } from '../engine/types.js';
 import { bootstrapQuestions } from '../../flows/bootstrap/questions.js';
 import { publishQuestions } from '../../flows/publish/questions.js';
+import { rolloutQuestions } from '../../flows/rollout/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 export interface FlowEntry {
@@ -10,6 +11,8 @@ export interface FlowEntry {
   description: string;
   /** The flow's questions, so its flags are known before the flow itself is loaded. */
   questions?: Question[];
+  /** Checks what the flags name (files, other environments) before any screen; throws UsageError. */
+  checkGiven?(given: Answers, cwd: string): Promise<void>;
   /** Loaded on demand: each flow pulls in its own SDK clients, never before it is chosen. */
   load(runtime: Runtime): Promise<Flow<any>>;
 }
@@ -28,6 +31,14 @@ export const FLOWS: FlowEntry[] = [
     description: 'test stage, release image, git-SHA tag, ECR repository with lifecycle policy, push, digest',
     questions: publishQuestions({}),
     load: async (runtime) => (await import('../../flows/publish/index.js')).publishFlow(runtime),
+  },
+  {
+    name: 'rollout',
+    label: 'Roll out to an environment on ECS',
+    description: 'Fargate service behind a load balancer, the published image by digest, watched live, diagnosed on failure',
+    questions: rolloutQuestions({}),
+    checkGiven: async (given, cwd) => (await import('../../flows/rollout/environment.js')).checkGivenEnvironments(cwd, given),
+    load: async (runtime) => (await import('../../flows/rollout/index.js')).rolloutFlow(runtime),
   },
   {
     name: 'doctor',

@@ -1,0 +1,92 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { Prompter } from '../../src/engine/prompter.js';
+import type { Outputs, StepContext } from '../../src/engine/types.js';
+import { awsClient, memoByKey, startingCredentials } from '../shared/aws.js';
+import type { Runtime } from '../shared/runtime.js';
+import type { EnvironmentSettings } from './environment.js';
+import { rolloutNames, rolloutTags, type RolloutNames } from './names.js';
+import { typedRolloutAnswers, type RolloutAnswers } from './questions.js';
+
+export interface RolloutContext extends StepContext {
+  runtime: Runtime;
+  /** The application's folder (slipway/project.json, slipway/environments/). */
+  dir: string;
+  settings: RolloutAnswers;
+  names: RolloutNames;
+  tags: { Key: string; Value: string }[];
+  /** The environment file's settings (the environment step's output). */
+  environment(): EnvironmentSettings;
+  account(): string;
+  /** Another step's output, or an error saying that step has not run. */
+  output<T = string>(step: string, key: string): T;
+  /** How often the watch polls: 10 s against AWS (the reference's advice), faster in the sandbox. */
+  pollMs: number;
+  sts(): Promise<STSClient>;
+  ecr(): Promise<ECRClient>;
+  ec2(): Promise<EC2Client>;
+  iam(): Promise<IAMClient>;
+  ecs(): Promise<ECSClient>;
+  elbv2(): Promise<ElasticLoadBalancingV2Client>;
+  logs(): Promise<CloudWatchLogsClient>;
+}
+
+type ClientClass = new (config: never) => { middlewareStack: unknown };
+
+/** Each SDK package is imported when its first call is made, so a flow pays only for what it uses. */
+const PACKAGES: Record<string, () => Promise<ClientClass>> = {
+  sts: async () => (await import('@aws-sdk/client-sts')).STSClient as ClientClass,
+  ecr: async () => (await import('@aws-sdk/client-ecr')).ECRClient as ClientClass,
+  ec2: async () => (await import('@aws-sdk/client-ec2')).EC2Client as ClientClass,
+  iam: async () => (await import('@aws-sdk/client-iam')).IAMClient as ClientClass,
+  ecs: async () => (await import('@aws-sdk/client-ecs')).ECSClient as ClientClass,
+  elbv2: async () => (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client as ClientClass,
+  logs: async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient as ClientClass,
+};
+
+export function rolloutClients(runtime: Runtime) {
+  const once = memoByKey();
+  // One credential provider for every client: a profile with MFA asks for one code.
+  const starting = (region: string, prompter: Prompter) => once(`starting:${region}`, () => startingCredentials(runtime, prompter, { region }));
+  return <T>(service: keyof typeof PACKAGES, region: string, prompter: Prompter): Promise<T> =>
+    once(`${service}:${region}`, async () => awsClient(runtime, (await PACKAGES[service]!()) as never, (await starting(region, prompter)).provider, { region })) as Promise<T>;
+}
+
+export type RolloutClients = ReturnType<typeof rolloutClients>;
+
+export function rolloutContext(runtime: Runtime, clients: RolloutClients) {
+  return async (base: StepContext): Promise<RolloutContext> => {
+    const settings = typedRolloutAnswers(base.answers);
+    const output = <T = string>(step: string, key: string): T => {
+      const value = (base.outputs[step] as Outputs | undefined)?.[key];
+      if (value === undefined) throw new Error(`The ${step} step has not run.`);
+      return value as T;
+    };
+    const client = <T>(service: keyof typeof PACKAGES) => () => clients<T>(service, settings.region, base.prompter);
+    const poll = Number(runtime.env.SLIPWAY_WATCH_POLL_MS);
+    return {
+      ...base,
+      runtime,
+      dir: runtime.cwd,
+      settings,
+      names: rolloutNames(settings.app, settings.env),
+      tags: rolloutTags(settings.app, settings.env),
+      environment: () => output<EnvironmentSettings>('environment', 'settings'),
+      account: () => output('identity', 'account'),
+      output,
+      pollMs: Number.isFinite(poll) && poll > 0 ? poll : runtime.sandbox ? 1000 : 10_000,
+      sts: client<STSClient>('sts'),
+      ecr: client<ECRClient>('ecr'),
+      ec2: client<EC2Client>('ec2'),
+      iam: client<IAMClient>('iam'),
+      ecs: client<ECSClient>('ecs'),
+      elbv2: client<ElasticLoadBalancingV2Client>('elbv2'),
+      logs: client<CloudWatchLogsClient>('logs'),
+    };
+  };
+}

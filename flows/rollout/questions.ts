@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { validateRegion } from '../../src/aws/settings.js';
+import type { Answers, Question } from '../../src/engine/types.js';
+import { validateAppName } from '../../src/local/project-settings.js';
+import { environmentPath, isProductionName, LOG_RETENTION_DAYS } from './environment-path.js';
+import { SIZE_CHOICES, validateSize } from './fargate-sizes.js';
+import { validateEnvName } from './names.js';
+
+export interface RolloutAnswers {
+  region: string;
+  app: string;
+  env: string;
+  /** An image to deploy instead of the last published one: `<repository uri>@sha256:…` or `:<tag>`. */
+  image: string;
+  /** Promote the digest running in this environment. */
+  from: string;
+  approve: boolean;
+  detach: boolean;
+  watchMinutes: number;
+  /** Only asked for a new environment; the environment file holds them afterwards. */
+  port: number;
+  healthPath: string;
+  desiredCount: number;
+  size: string;
+  retentionDays: number;
+  protected: boolean;
+}
+
+const HEALTH_PATH = /^\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
+const IMAGE = /^[a-z0-9][a-z0-9.-]*(:\d+)?\/[a-z0-9._/-]+(@sha256:[0-9a-f]{64}|:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})$/;
+
+const whole = (min: number, max: number) => (v: string) => (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `A whole number from ${min} to ${max}.`);
+
+/** Defaults come from slipway/project.json (the app) and, for a new environment, from its name. */
+export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?: string }): Question[] {
+  const isNew = (a: Answers) => !defaults.cwd || !existsSync(environmentPath(defaults.cwd, String(a.env)));
+  return [
+    { id: 'region', flag: '--region', message: 'Region to run in', kind: 'text', default: defaults.region ?? 'us-east-1', validate: validateRegion },
+    { id: 'app', flag: '--app', message: 'Application name', kind: 'text', default: defaults.app, validate: validateAppName },
+    { id: 'env', flag: '--env', message: 'Environment (dev, staging, prod…)', kind: 'text', default: 'dev', validate: validateEnvName },
+    {
+      id: 'image',
+      flag: '--image',
+      advanced: true,
+      message: 'Image to deploy (default: the last one `slipway publish` recorded)',
+      kind: 'text',
+      default: '',
+      validate: (v) => (v === '' || IMAGE.test(v) ? undefined : 'An image is <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<digest> (or :<tag>).'),
+    },
+    { id: 'from', flag: '--from', advanced: true, message: 'Promote the image running in this environment', kind: 'text', default: '', validate: (v) => (v === '' ? undefined : validateEnvName(v)) },
+    { id: 'approve', flag: '--approve', advanced: true, message: 'Approve changes to a protected environment without asking', kind: 'confirm', default: false },
+    { id: 'detach', flag: '--detach', advanced: true, message: 'Leave once the deployment has started (do not watch it)', kind: 'confirm', default: false },
+    { id: 'watchMinutes', flag: '--watch-minutes', advanced: true, message: 'How long to watch a deployment before diagnosing it', kind: 'number', default: 15, validate: whole(1, 180) },
+    // A new environment: these become its file, slipway/environments/<env>.json.
+    { id: 'port', flag: '--port', when: isNew, message: 'Port your app listens on in the container', kind: 'number', default: 8080, validate: whole(1, 65535) },
+    {
+      id: 'healthPath',
+      flag: '--health-path',
+      when: isNew,
+      message: 'Health check path (answers 200 when the app is up)',
+      kind: 'text',
+      default: '/',
+      validate: (v) => (HEALTH_PATH.test(v) && v.length <= 1024 ? undefined : 'A path starting with "/", without spaces, e.g. /health.'),
+    },
+    { id: 'desiredCount', flag: '--count', when: isNew, message: 'How many copies (tasks) to run', kind: 'number', default: (a) => (isProductionName(String(a.env)) ? 2 : 1), validate: whole(1, 100) },
+    { id: 'size', flag: '--size', when: isNew, message: 'Task size (CPU/memory)', kind: 'select', choices: SIZE_CHOICES, default: '256/512', validate: validateSize },
+    {
+      id: 'retentionDays',
+      flag: '--log-retention-days',
+      when: isNew,
+      message: 'Keep logs for how many days',
+      kind: 'number',
+      default: 30,
+      validate: (v) => (LOG_RETENTION_DAYS.includes(Number(v)) ? undefined : `CloudWatch Logs keeps ${LOG_RETENTION_DAYS.slice(0, 12).join(', ')}… days.`),
+    },
+    { id: 'protected', flag: '--protected', when: isNew, message: 'Protect it (changes need the environment’s name typed to approve)?', kind: 'confirm', default: (a) => isProductionName(String(a.env)) },
+  ];
+}
+
+export function typedRolloutAnswers(a: Answers): RolloutAnswers {
+  return {
+    region: String(a.region),
+    app: String(a.app),
+    env: String(a.env),
+    image: String(a.image ?? ''),
+    from: String(a.from ?? ''),
+    approve: a.approve === true,
+    detach: a.detach === true,
+    watchMinutes: Number(a.watchMinutes ?? 15),
+    port: Number(a.port ?? 8080),
+    healthPath: String(a.healthPath ?? '/'),
+    desiredCount: Number(a.desiredCount ?? 1),
+    size: String(a.size ?? '256/512'),
+    retentionDays: Number(a.retentionDays ?? 30),
+    protected: a.protected === true,
+  };
+}

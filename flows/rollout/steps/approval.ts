@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { UsageError } from '../../../src/engine/errors.js';
+import type { Outputs, Step } from '../../../src/engine/types.js';
+import type { RolloutContext } from '../context.js';
+import { desiredTaskDefinition, taskDefinitionChanges } from '../task-definition-spec.js';
+
+/**
+ * A protected environment (prod by default) changes only after the person has seen what changes —
+ * image, env vars, size, count, new resources — and typed the environment's name (the book's manual
+ * approval, chapter 13, done as the reference's direct-API route). Non-interactive runs need --approve.
+ * The approval is journaled with who gave it, so a resumed run does not ask again for the same change.
+ */
+export function approvalStep(resourceSteps: Step<RolloutContext>[]): Step<RolloutContext> {
+  return {
+    id: 'approval',
+    title: 'Approval (protected environment)',
+    plan: (c) => `ask to type "${c.settings.env}" to approve`,
+    async probe(c) {
+      if (!c.environment().protected) return { required: false };
+      const plan = await changePlan(c, resourceSteps);
+      if (plan.lines.length === 0) return { required: true, approvedBy: 'nothing to change', fingerprint: plan.fingerprint };
+      const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
+      return earlier?.fingerprint === plan.fingerprint ? earlier : undefined;
+    },
+    async apply(c) {
+      const plan = await changePlan(c, resourceSteps);
+      c.report.log(`Changes to ${c.settings.env} (protected):`);
+      for (const line of plan.lines) c.report.log(`  ${line}`);
+      const approver = c.output('identity', 'arn');
+      if (c.settings.approve) {
+        c.report.log(`Approved with --approve by ${approver}.`, 'warn');
+      } else if (!c.prompter.interactive) {
+        throw new UsageError(`${c.settings.env} is a protected environment: these changes need approval.`, {
+          why: plan.lines.join('; '),
+          fix: 'Run interactively and type the environment name, or pass --approve in a pipeline that has its own approval.',
+        });
+      } else {
+        await c.prompter.text({
+          id: 'approval',
+          message: `Type "${c.settings.env}" to approve these changes (Ctrl-C to stop)`,
+          validate: (v) => (v.trim() === c.settings.env ? undefined : `Type ${c.settings.env} exactly to approve, or press Ctrl-C to stop without changing anything.`),
+        });
+      }
+      return { required: true, approvedBy: approver, at: new Date().toISOString(), fingerprint: plan.fingerprint, image: c.output('image', 'image'), changes: plan.lines };
+    },
+  };
+}
+
+/** What this rollout would change, as lines, and a fingerprint an approval is bound to. */
+export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[]): Promise<{ lines: string[]; fingerprint: string }> {
+  const lines: string[] = [];
+  for (const step of resourceSteps) {
+    let done: Outputs | undefined;
+    try {
+      done = await step.probe(c);
+    } catch {
+      done = undefined; // a probe that needs an earlier resource: that resource is new, so is this
+    }
+    if (!done) lines.push(`create: ${step.plan?.(c) ?? step.title}`);
+  }
+  const ecs = await c.ecs();
+  const service = (await ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }).catch(() => undefined))?.services?.find((s) => s.status === 'ACTIVE');
+  const current = service?.taskDefinition ? (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }), { abortSignal: c.signal })).taskDefinition : undefined;
+  const desired = desiredTaskDefinition({
+    names: c.names,
+    environment: c.environment(),
+    image: c.output('image', 'image'),
+    // The role's ARN is known from its name before it exists; the comparison must not see a change.
+    executionRoleArn: current?.executionRoleArn ?? `arn:aws:iam::${c.account()}:role/${c.names.executionRole}`,
+    region: c.settings.region,
+    tags: c.tags,
+  });
+  lines.push(...taskDefinitionChanges(current, desired));
+  const count = c.environment().desiredCount;
+  if (service && service.desiredCount !== count) lines.push(`count: ${service.desiredCount} → ${count}`);
+  if (!service) lines.push(`create: ECS service ${c.names.service} with ${count} task${count === 1 ? '' : 's'}`);
+  // Bound to what was approved — this image with these settings — not to the plan's lines, which shrink
+  // as resources get created: a resumed run must not ask again for the same change.
+  const fingerprint = createHash('sha256').update(JSON.stringify([c.output('image', 'image'), c.environment()])).digest('hex').slice(0, 16);
+  return { lines, fingerprint };
+}

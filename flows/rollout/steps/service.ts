@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import { retryWhileNotReady } from '../../../src/aws/waiters.js';
+import type { Outputs, Step } from '../../../src/engine/types.js';
+import type { RolloutContext } from '../context.js';
+
+/**
+ * The ECS service: created with the deployment circuit breaker (so a bad image rolls back instead of
+ * retrying forever) and a client token, or updated to the new revision. The deployment ECS starts is
+ * recorded: the watch follows exactly that one, and a resumed rollout re-attaches to it instead of
+ * starting a second deployment of the same revision.
+ */
+export const service: Step<RolloutContext> = {
+  id: 'service',
+  title: 'Service deployment',
+  plan: (c) => `ecs:CreateService/UpdateService ${c.names.service} → ${c.names.family}:${c.output('task-definition', 'revision')}`,
+  async probe(c) {
+    const current = await describe(c);
+    const revision = c.output('task-definition', 'arn');
+    if (!current) return undefined;
+    const ours = current.deployments?.find((d) => d.taskDefinition === revision);
+    // The person saw this deployment fail and runs again after fixing something: deploy afresh.
+    const retrying = c.history?.watch?.status === 'failed';
+    if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {
+      return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision };
+    }
+    // Ours is gone (rolled back while nobody watched): re-attach, and let the watch say what happened.
+    const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
+    if (!retrying && earlier?.taskDefinitionArn === revision && typeof earlier.deploymentId === 'string') return earlier;
+    return undefined;
+  },
+  async apply(c) {
+    const ecs = await c.ecs();
+    const current = await describe(c);
+    const revision = c.output('task-definition', 'arn');
+    const env = c.environment();
+    const networkConfiguration = {
+      awsvpcConfiguration: {
+        subnets: c.output<string[]>('network', 'subnets'),
+        securityGroups: [c.output('task-security-group', 'groupId')],
+        assignPublicIp: env.network.public ? ('ENABLED' as const) : ('DISABLED' as const),
+      },
+    };
+    const deploymentConfiguration = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
+    const send = async (): Promise<Service | undefined> => {
+      if (!current) {
+        const out = await ecs.send(
+          new CreateServiceCommand({
+            cluster: c.names.cluster,
+            serviceName: c.names.service,
+            taskDefinition: revision,
+            desiredCount: env.desiredCount,
+            launchType: 'FARGATE',
+            platformVersion: 'LATEST',
+            networkConfiguration,
+            loadBalancers: [{ targetGroupArn: c.output('target-group', 'arn'), containerName: c.names.container, containerPort: env.containerPort }],
+            healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
+            deploymentConfiguration,
+            deploymentController: { type: 'ECS' },
+            propagateTags: 'SERVICE',
+            enableECSManagedTags: true,
+            tags: c.tags.map((t) => ({ key: t.Key, value: t.Value })),
+            clientToken: clientToken(c.account(), c.names.cluster, c.names.service, revision),
+          }),
+          { abortSignal: c.signal },
+        );
+        return out.service;
+      }
+      const sameRevision = current.taskDefinition === revision;
+      const out = await ecs.send(
+        new UpdateServiceCommand({
+          cluster: c.names.cluster,
+          service: c.names.service,
+          taskDefinition: revision,
+          desiredCount: env.desiredCount,
+          networkConfiguration,
+          healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
+          deploymentConfiguration,
+          // The same revision again (a retry after a failed deployment): ECS needs to be told to redeploy.
+          forceNewDeployment: sameRevision && c.history?.watch?.status === 'failed',
+        }),
+        { abortSignal: c.signal },
+      );
+      return out.service;
+    };
+    const result = await retryWhileNotReady(send, { retryOn: ['not-propagated'], waitingFor: 'waiting for IAM to let ECS use the new execution role', report: c.report, signal: c.signal, budgetMs: 120_000 });
+    const primary = result?.deployments?.find((d) => d.status === 'PRIMARY');
+    c.report.log(`${current ? 'Updated' : 'Created'} service ${c.names.service}; deployment ${primary?.id}`);
+    return { serviceArn: result?.serviceArn ?? '', deploymentId: primary?.id ?? '', taskDefinitionArn: revision, created: !current } satisfies Outputs;
+  },
+};
+
+export async function describe(c: RolloutContext): Promise<Service | undefined> {
+  const out = await (await c.ecs()).send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal });
+  return out.services?.find((s) => s.status === 'ACTIVE');
+}
+
+/** Same request, same token (at most 36 characters): a retried create returns the service it made. */
+function clientToken(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,29 @@
+import type { Deployment, Service } from '@aws-sdk/client-ecs';
+
+/** Where our deployment stands, from one DescribeServices answer. */
+export type DeploymentState =
+  | { kind: 'in-progress'; deployment: Deployment }
+  | { kind: 'completed'; deployment: Deployment }
+  | { kind: 'failed'; deployment: Deployment; reason: string }
+  /** Ours disappeared and another revision is PRIMARY: the circuit breaker rolled back (or someone redeployed). */
+  | { kind: 'replaced'; primary?: Deployment };
+
+export function deploymentState(service: Service | undefined, deploymentId: string): DeploymentState {
+  const ours = service?.deployments?.find((d) => d.id === deploymentId);
+  if (!ours) return { kind: 'replaced', primary: service?.deployments?.find((d) => d.status === 'PRIMARY') };
+  if (ours.rolloutState === 'FAILED') return { kind: 'failed', deployment: ours, reason: ours.rolloutStateReason ?? 'the deployment failed' };
+  // Success is ours PRIMARY, COMPLETED, and all its tasks running (reference §6).
+  if (ours.rolloutState === 'COMPLETED' && ours.status === 'PRIMARY' && (ours.runningCount ?? 0) >= (ours.desiredCount ?? 0)) return { kind: 'completed', deployment: ours };
+  return { kind: 'in-progress', deployment: ours };
+}
+
+/** "12:03:07 (service x) has started 1 tasks…" — events newer than the last one shown, oldest first. */
+export function newEvents(service: Service | undefined, seen: Set<string>): string[] {
+  const fresh = (service?.events ?? []).filter((e) => e.id && !seen.has(e.id));
+  for (const e of fresh) seen.add(e.id!);
+  return fresh.reverse().map((e) => e.message ?? '');
+}
+
+export function countsLine(d: Deployment): string {
+  return `${d.rolloutState ?? d.status ?? '?'} · running ${d.runningCount ?? 0}/${d.desiredCount ?? 0} · pending ${d.pendingCount ?? 0} · failed ${d.failedTasks ?? 0}`;
+}
