@@ -1,12 +1,13 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
+import { NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../src/cli/home-sandbox.js';
 import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { SelectList } from './prompts/select-list.js';
 
-export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'quit' };
+export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'sandbox' } | { kind: 'quit' };
 
 export interface HomeScreenProps {
   runs: RunListing[];
@@ -16,11 +17,15 @@ export interface HomeScreenProps {
   profile?: string;
   region?: string;
   notice?: string;
+  /** The sandbox every flow started from here rehearses in (the header's SANDBOX badge). */
+  sandbox?: string;
+  /** No AWS credentials on this machine: the sandbox is offered first, with the reason. */
+  noCredentials?: boolean;
   onChoose(choice: HomeChoice): void;
 }
 
 /** Presentational: what slipway can do, and the runs waiting to be resumed. */
-export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, region, notice, onChoose }: HomeScreenProps) {
+export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, region, notice, sandbox, noCredentials = false, onChoose }: HomeScreenProps) {
   const [picked, setPicked] = useState<RunListing>();
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) onChoose({ kind: 'quit' });
@@ -30,7 +35,7 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
   if (picked) {
     return (
       <Box flexDirection="column">
-        <Header title="resume" profile={profile} region={region} />
+        <Header title="resume" profile={profile} region={region} sandbox={sandbox} />
         <Box paddingX={1} flexDirection="column">
           <Text bold>{describeRun(picked)}</Text>
           <SelectList
@@ -50,23 +55,36 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
     );
   }
 
+  // Mirrored line for line by screens/first-paint.ts.
+  const offerSandbox = !runsOnly && !sandbox;
+  const sandboxItem = { value: 'sandbox', ...SANDBOX_ENTRY };
   const items = [
+    ...(offerSandbox && noCredentials ? [sandboxItem] : []),
     ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
     ...(runsOnly ? [] : flows.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
+    ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
     { value: 'quit', label: 'Quit' },
   ];
   return (
     <Box flexDirection="column">
-      <Header title={runsOnly ? 'resume' : 'home'} profile={profile} region={region} />
+      <Header title={runsOnly ? 'resume' : 'home'} profile={profile} region={region} sandbox={sandbox} />
       <Box paddingX={1} flexDirection="column">
         {notice ? <Text color="green">{notice}</Text> : null}
-        <Text bold>{runs.length ? `Unfinished runs (${runs.length}) — pick one to resume or discard:` : runsOnly ? 'No unfinished runs.' : 'No unfinished runs.'}</Text>
-        {!runsOnly ? <Text dimColor>Every flow can be stopped at any moment and picked up again here.</Text> : null}
+        <Text bold wrap="truncate-end">
+          {runs.length ? `Unfinished runs (${runs.length}) — pick one to resume or discard:` : 'No unfinished runs.'}
+        </Text>
+        {!runsOnly ? (
+          <Text dimColor wrap="truncate-end">
+            Every flow can be stopped at any moment and picked up again here.
+          </Text>
+        ) : null}
+        {offerSandbox && noCredentials ? <Text color="yellow" wrap="truncate-end">{NO_CREDENTIALS_REASON}</Text> : null}
         <Box marginTop={1}>
           <SelectList
             items={items}
             onSelect={(value) => {
               if (value === 'quit') return onChoose({ kind: 'quit' });
+              if (value === 'sandbox') return onChoose({ kind: 'sandbox' });
               if (value.startsWith('flow:')) return onChoose({ kind: 'flow', flow: value.slice(5) });
               const run = runs[Number(value.slice(4))];
               if (run) setPicked(run);

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { CliArgs } from '../src/cli/args.js';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
+import { awsCredentialsFound, DEFAULT_SANDBOX, sandboxHeader } from '../src/cli/home-sandbox.js';
 import { unfinishedRuns, describeRun, isBroken } from '../src/cli/runs.js';
 import { discardRun } from '../src/engine/journal.js';
 import { ExitCode } from '../src/engine/errors.js';
@@ -23,9 +24,14 @@ export interface RootProps {
 }
 
 /** Owns navigation between home and a run, and the exit of the whole app. */
-export function Root({ args, env, initial, broker, profile, region, flows = FLOWS, onExit }: RootProps) {
+export function Root({ args: given, env, initial, broker, profile, region, flows = FLOWS, onExit }: RootProps) {
   const [screen, setScreen] = useState<Screen>(initial);
   const [runs, setRuns] = useState(() => unfinishedRuns(env));
+  // "Rehearse in the sandbox" switches the home screen, and every flow started from it, to the sandbox.
+  const [sandbox, setSandbox] = useState(given.sandbox);
+  const args = useMemo(() => (sandbox === given.sandbox ? given : { ...given, sandbox }), [given, sandbox]);
+  const [noCredentials] = useState(() => !given.sandbox && !awsCredentialsFound(env, given.profile));
+  const shown = sandbox ? sandboxHeader(args) : { profile, region };
 
   if (screen.kind === 'flow') {
     return (
@@ -51,6 +57,9 @@ export function Root({ args, env, initial, broker, profile, region, flows = FLOW
     switch (choice.kind) {
       case 'quit':
         return onExit(ExitCode.ok, []);
+      case 'sandbox':
+        setSandbox(DEFAULT_SANDBOX);
+        return setScreen({ kind: 'home', notice: `Sandbox "${DEFAULT_SANDBOX}": what you start now runs against a simulated AWS account on this machine.`, key: Date.now() });
       case 'flow':
         return setScreen({ kind: 'flow', flow: choice.flow, key: Date.now() });
       case 'resume':
@@ -70,5 +79,18 @@ export function Root({ args, env, initial, broker, profile, region, flows = FLOW
     }
   };
   // A new key after a discard: the home screen starts over, not on the menu of a run that is gone.
-  return <HomeScreen key={screen.key} runs={runs} flows={flows} runsOnly={screen.runsOnly} profile={profile} region={region} notice={screen.notice} onChoose={choose} />;
+  return (
+    <HomeScreen
+      key={screen.key}
+      runs={runs}
+      flows={flows}
+      runsOnly={screen.runsOnly}
+      profile={shown.profile}
+      region={shown.region}
+      notice={screen.notice}
+      sandbox={sandbox}
+      noCredentials={noCredentials}
+      onChoose={choose}
+    />
+  );
 }

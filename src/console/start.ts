@@ -1,6 +1,7 @@
 import type { CliArgs } from '../cli/args.js';
 import { givenAnswers } from '../cli/answers-file.js';
 import { findFlow, FLOWS } from '../cli/flows.js';
+import { awsCredentialsFound, DEFAULT_SANDBOX, NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../cli/home-sandbox.js';
 import type { Mode } from '../cli/mode.js';
 import { argsForResume, describeRun, isBroken, runMeta, unfinishedRuns, type RunListing } from '../cli/runs.js';
 import { makeRuntime } from '../cli/runtime.js';
@@ -25,10 +26,10 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
     const out = args.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => process.stdout.write(`${line}\n`);
     const ascii = mode === 'ci' || env.TERM === 'dumb';
 
-    const run = async (flowName: string, journalPath?: string, region?: string): Promise<number> => {
+    const run = async (flowName: string, journalPath?: string, region?: string, started: CliArgs = args): Promise<number> => {
       const entry = findFlow(flowName);
       if (!entry) throw new UsageError(`This slipway does not know the flow "${flowName}".`, { fix: 'Update slipway, or discard the run with `slipway resume <n> --discard`.' });
-      const runArgs = journalPath ? argsForResume(args, readJournal(journalPath).meta) : args;
+      const runArgs = journalPath ? argsForResume(started, readJournal(journalPath).meta) : started;
       const runtime = makeRuntime(runArgs, env, region);
       const given = givenAnswers(args);
       const flow = await entry.load(runtime);
@@ -50,7 +51,7 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
   }
 }
 
-type RunFn = (flow: string, journalPath?: string, region?: string) => Promise<number>;
+type RunFn = (flow: string, journalPath?: string, region?: string, started?: CliArgs) => Promise<number>;
 
 async function resume(args: CliArgs, prompter: Prompter, out: (line: string) => void, run: RunFn, env: NodeJS.ProcessEnv): Promise<number> {
   const runs = unfinishedRuns(env);
@@ -97,25 +98,37 @@ async function home(args: CliArgs, prompter: Prompter, out: (line: string) => vo
       process.stdout.write(`${JSON.stringify({ flows: FLOWS.map(({ name, label, description }) => ({ name, label, description })), runs: runs.map(toJsonRun) })}\n`);
       return ExitCode.ok;
     }
+    const noCredentials = !args.sandbox && !awsCredentialsFound(env, args.profile);
     out('slipway — flows:');
     for (const f of FLOWS) out(`  slipway ${f.name.padEnd(10)} ${f.label}: ${f.description}`);
+    if (noCredentials) out(NO_CREDENTIALS_REASON);
+    if (!args.sandbox) out(`  slipway <flow> --sandbox   ${SANDBOX_ENTRY.hint}`);
     out(runs.length ? 'Unfinished runs (slipway resume <n>):' : 'No unfinished runs.');
     runs.forEach((r, i) => out(`  ${i + 1}. ${describeRun(r)}`));
     return ExitCode.ok;
   }
+  // Offered first, with the reason, when this machine has no AWS credentials; gone once in the sandbox.
+  const offerSandbox = !args.sandbox;
+  const noCredentials = offerSandbox && !awsCredentialsFound(env, args.profile);
+  const sandboxChoice = { value: 'sandbox', label: SANDBOX_ENTRY.label, hint: SANDBOX_ENTRY.hint };
+  if (noCredentials) out(NO_CREDENTIALS_REASON);
+  if (args.sandbox) out(`SANDBOX ${args.sandbox}: what you start now runs against a simulated AWS account on this machine.`);
   const choice = await prompter.select({
     id: 'home',
     message: 'What would you like to do?',
     choices: [
+      ...(noCredentials ? [sandboxChoice] : []),
       ...runs.map((r, i) => ({ value: `resume:${i}`, label: `Resume ${describeRun(r)}` })),
       ...FLOWS.map((f) => ({ value: `flow:${f.name}`, label: f.label, hint: f.description })),
+      ...(offerSandbox && !noCredentials ? [sandboxChoice] : []),
       ...(runs.length ? [{ value: 'discard', label: 'Discard an unfinished run' }] : []),
       { value: 'quit', label: 'Quit' },
     ],
   });
   if (choice === 'quit') return ExitCode.ok;
+  if (choice === 'sandbox') return home({ ...args, sandbox: DEFAULT_SANDBOX }, prompter, out, run, env);
   if (choice === 'discard') return resume({ ...args, discard: true }, prompter, out, run, env);
-  if (choice.startsWith('flow:')) return run(choice.slice(5));
+  if (choice.startsWith('flow:')) return run(choice.slice(5), undefined, undefined, args);
   const chosen = runs[Number(choice.slice(7))];
   if (!chosen || isBroken(chosen)) return ExitCode.usage;
   return run(chosen.flow, chosen.path, chosen.target.region);

@@ -1,3 +1,4 @@
+import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { paintHome } from '../../screens/first-paint.js';
@@ -24,6 +25,39 @@ describe('the first frame painted before ink loads', () => {
     const inkFrame = strip(ink.lastFrame() ?? '');
     ink.unmount();
     expect(strip(paintHome({ runs, flows, profile, region, columns: 100, color: false }))).toBe(inkFrame);
+  });
+
+  it.each([
+    ['no credentials: the sandbox first, with the reason', [] as RunListing[], { noCredentials: true }, 100],
+    ['no credentials and a run to resume', [run], { noCredentials: true }, 100],
+    ['no credentials, 80 columns (the reason is cut, not wrapped)', [run], { noCredentials: true }, 80],
+    ['credentials: the sandbox after the flows', [run], { noCredentials: false }, 100],
+    ['in the sandbox: the badge, no entry', [run], { sandbox: 'default', noCredentials: true }, 100],
+    ['in a named sandbox, narrow (the header info is cut at its start)', [], { sandbox: 'rehearsal-2' }, 60],
+    ['narrow, no credentials', [run], { noCredentials: true }, 45],
+  ])('matches the ink home screen line for line (%s)', (_name, runs, home, columns) => {
+    // ink-testing-library's terminal is 100 columns wide; a narrower one is a box that wide.
+    const ink = render(
+      <Box width={columns} flexDirection="column">
+        <HomeScreen runs={runs} flows={flows} profile="acme" region="eu-west-1" onChoose={() => {}} {...home} />
+      </Box>,
+    );
+    const inkFrame = strip(ink.lastFrame() ?? '');
+    ink.unmount();
+    expect(strip(paintHome({ runs, flows, profile: 'acme', region: 'eu-west-1', columns, color: false, ...home }))).toBe(inkFrame);
+  });
+
+  it('offers the sandbox first with its reason only when there are no credentials', () => {
+    const none = strip(paintHome({ runs: [], flows, columns: 100, color: false, noCredentials: true })).split('\n');
+    expect(none).toContain(' No AWS credentials found on this machine — rehearse first; nothing leaves this machine.');
+    expect(none.find((line) => line.startsWith(' ❯'))).toBe(' ❯ Rehearse in the sandbox (slipway --sandbox)');
+    const some = strip(paintHome({ runs: [], flows, columns: 100, color: false })).split('\n');
+    expect(some.join('\n')).not.toContain('No AWS credentials');
+    expect(some.filter((line) => /^ (❯ | {2})\S/.test(line)).slice(0, -1).map((line) => line.slice(3))).toEqual(['Check this machine (slipway doctor)', 'Another flow (slipway other)', 'Rehearse in the sandbox (slipway --sandbox)', 'Quit']);
+    const inside = strip(paintHome({ runs: [], flows, columns: 100, color: false, sandbox: 'default', noCredentials: true }));
+    expect(inside).toContain('slipway · home SANDBOX default ');
+    expect(inside).not.toContain('Rehearse in the sandbox');
+    expect(inside).not.toContain('No AWS credentials');
   });
 
   it('colours only when asked', () => {

@@ -10,6 +10,7 @@ import { journalsDir } from '../../src/engine/paths.js';
 import { HomeScreen, type HomeChoice } from '../../screens/home-screen.js';
 import { Root } from '../../screens/root.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
+import type { Runtime } from '../../flows/shared/runtime.js';
 import { KEY, plain, press, useTempEnv, waitFor, waitForFrame } from './support.js';
 
 const FLOWS: FlowEntry[] = [
@@ -166,7 +167,8 @@ describe('Root on the home screen', () => {
     if (!run) throw new Error('the journal was not listed');
     expect(existsSync(run.path)).toBe(true);
     const onExit = vi.fn();
-    const app = render(<Root args={parseCli([])} env={temp.env} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={FLOWS} onExit={onExit} />);
+    // Credentials in the environment: the run, not the sandbox, is offered first.
+    const app = render(<Root args={parseCli([])} env={{ ...temp.env, AWS_PROFILE: 'dev' }} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={FLOWS} onExit={onExit} />);
     await waitForFrame(app.lastFrame, 'Unfinished runs (1)');
     await press(app.stdin, KEY.enter);
     await waitForFrame(app.lastFrame, '❯ Resume it');
@@ -193,5 +195,64 @@ describe('Root on the home screen', () => {
     const { lastFrame } = await discardTheOnlyRun();
     const frame = await waitForFrame(lastFrame, 'Discarded bootstrap', 1_000);
     expect(frame).toContain('slipway · home');
+  });
+});
+
+describe('Rehearse in the sandbox', () => {
+  const REASON = 'No AWS credentials found on this machine — rehearse first; nothing leaves this machine.';
+
+  it('with credentials: offered after the flows, no reason given', async () => {
+    const { lastFrame } = renderHome([]);
+    const frame = await waitForFrame(lastFrame, 'slipway · home');
+    expect(frame).not.toContain(REASON);
+    const items = frame.split('\n').filter((line) => /^ (❯ | {2})\S/.test(line)).map((line) => line.slice(3));
+    expect(items.slice(0, 4)).toEqual(['First flow (slipway alpha)', 'Second flow (slipway beta)', 'Rehearse in the sandbox (slipway --sandbox)', 'Quit']);
+  });
+
+  it('without credentials: offered first, with the reason; Enter chooses it', async () => {
+    writeUnfinishedRun();
+    const onChoose = vi.fn<(choice: HomeChoice) => void>();
+    const { lastFrame, stdin } = render(<HomeScreen runs={unfinishedRuns(temp.env)} flows={FLOWS} noCredentials onChoose={onChoose} />);
+    const frame = await waitForFrame(lastFrame, '❯ Rehearse in the sandbox (slipway --sandbox)');
+    expect(frame).toContain(REASON);
+    expect(frame).toContain('nothing leaves it');
+    expect(frame.indexOf('Rehearse in the sandbox')).toBeLessThan(frame.indexOf('↻ bootstrap'));
+    await press(stdin, KEY.enter);
+    await waitFor(() => onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(onChoose.mock.calls).toEqual([[{ kind: 'sandbox' }]]);
+  });
+
+  it('in the sandbox: the SANDBOX badge, and no entry', async () => {
+    const { lastFrame } = render(<HomeScreen runs={[]} flows={FLOWS} sandbox="default" noCredentials onChoose={() => {}} />);
+    const frame = await waitForFrame(lastFrame, 'SANDBOX default');
+    expect(frame).not.toContain('Rehearse in the sandbox');
+    expect(frame).not.toContain(REASON);
+  });
+
+  it('Root, no credentials: choosing it restarts the home menu in the sandbox, and the flow started from there rehearses in it', async () => {
+    const loaded: Runtime[] = [];
+    const flows: FlowEntry[] = FLOWS.map((f) => ({
+      ...f,
+      load: async (runtime) => {
+        loaded.push(runtime);
+        throw new Error('stopped here by the test');
+      },
+    }));
+    const app = render(<Root args={parseCli([])} env={temp.env} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={flows} profile="default" region="eu-west-1" onExit={() => {}} />);
+    const before = await waitForFrame(app.lastFrame, '❯ Rehearse in the sandbox');
+    expect(before).toContain(REASON);
+    expect(before).not.toContain('SANDBOX');
+    await press(app.stdin, KEY.enter);
+    const after = await waitForFrame(app.lastFrame, 'SANDBOX default');
+    expect(after).toContain('what you start now runs against a simulated AWS account');
+    expect(after).toContain('❯ First flow (slipway alpha)');
+    expect(after).not.toContain('Rehearse in the sandbox');
+    // The sandbox ignores AWS_REGION: its header says where its calls go.
+    expect(after).toContain('region us-east-1');
+    await press(app.stdin, KEY.enter);
+    await waitFor(() => loaded.length > 0, () => 'the flow to be loaded');
+    expect(loaded[0]?.sandbox?.file).toBe(join(temp.env.XDG_STATE_HOME ?? '', 'slipway', 'sandbox', 'default.json'));
+    expect(loaded[0]?.env.HOME).toBe(join(temp.env.XDG_STATE_HOME ?? '', 'slipway', 'sandbox', 'default.home'));
+    await waitForFrame(app.lastFrame, /SANDBOX default[\s\S]*stopped here by the test/);
   });
 });
