@@ -26,6 +26,7 @@ const FAKES: Record<string, () => Promise<ServiceFake>> = {
   EC2: async () => (await import('./ec2.js')).ec2Fake,
   ECR: async () => (await import('./ecr.js')).ecrFake,
   'CloudWatch Logs': async () => (await import('./logs.js')).logsFake,
+  'Elastic Load Balancing v2': async () => (await import('./elbv2.js')).elbv2Fake,
 };
 
 /**

@@ -106,6 +106,8 @@ export interface Elbv2TargetGroup {
   healthCheckPath: string;
   healthCheckPort: string;
   healthCheckIntervalSeconds: number;
+  /** Absent in target groups stored before it was kept: 5, the default for HTTP. */
+  healthCheckTimeoutSeconds?: number;
   healthyThresholdCount: number;
   unhealthyThresholdCount: number;
   matcher: string;
