@@ -25,6 +25,7 @@ const FAKES: Record<string, () => Promise<ServiceFake>> = {
   STS: async () => (await import('./sts.js')).stsFake,
   EC2: async () => (await import('./ec2.js')).ec2Fake,
   ECR: async () => (await import('./ecr.js')).ecrFake,
+  ECS: async () => (await import('./ecs.js')).ecsFake,
   'CloudWatch Logs': async () => (await import('./logs.js')).logsFake,
   'Elastic Load Balancing v2': async () => (await import('./elbv2.js')).elbv2Fake,
 };

@@ -54,22 +54,46 @@ export async function callFake(fake: ServiceFake, sandbox: Sandbox, command: str
     throw new SandboxUnsupportedError(`the sandbox does not simulate ${fake.serviceId} ${command} yet (add it to src/aws/sandbox/${fake.prefix}.ts)`);
   }
   const requestId = randomUUID();
+  const mutating = !READ_ONLY.test(command);
+  let now = 0;
+  let writes = mutating;
   try {
-    const result = await sandbox.run(!READ_ONLY.test(command), async (state) => {
-      const now = sandbox.clock.now();
+    const mutates = (state: SandboxState) => {
+      now = sandbox.clock.now();
+      writes = mutating || progressDue(state, now);
+      return writes;
+    };
+    const result = await sandbox.run(mutates, async (state) => {
+      const ids = new IdSource(state);
+      // ECS carries deployments on without the caller: time has moved them before any call is answered.
+      // (Only on a copy: a read with nothing due works on the live state and must leave it alone.)
+      if (writes) await progress(state, now, ids);
       const caller = resolveCaller(state, credentials, now);
-      const ctx: CallContext = { state, caller, region, now, ids: new IdSource(state) };
+      const ctx: CallContext = { state, caller, region, now, ids };
       const args = (input ?? {}) as never;
       if (operation.resource !== false) {
         const verdict = authorize(state, caller, `${fake.prefix}:${command}`, operation.resource(args, ctx), now);
         if (verdict.decision !== 'allow') throw fake.denied(verdict.message);
       }
-      return (await operation.run(args, ctx)) as object | undefined;
+      const output = (await operation.run(args, ctx)) as object | undefined;
+      // What the call changed (a new service, a stopped task) is acted on at once, and saved with it.
+      if (mutating) await progress(state, now, ids);
+      return output;
     });
     return { ...(plain(result ?? {}) as object), $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } };
   } catch (error) {
     throw error instanceof SandboxFault ? fake.toError(error, requestId) : error;
   }
+}
+
+/** Whether simulated work is due (cheap, so reads with nothing due stay copy-free and unsaved). */
+function progressDue(state: SandboxState, now: number): boolean {
+  return state.ecs?.nextEventAt !== undefined && state.ecs.nextEventAt <= now;
+}
+
+/** Moves the services that act on their own (ECS) to `now`; loaded only once an account has ECS state. */
+async function progress(state: SandboxState, now: number, ids: IdSource): Promise<void> {
+  if (state.ecs) (await import('./ecs/advance.js')).advanceEcs(state, now, ids);
 }
 
 /**

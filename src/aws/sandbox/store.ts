@@ -120,13 +120,18 @@ export class Sandbox {
     this.save();
   }
 
-  /** Runs one API call against the account: serialized, all-or-nothing, saved if it mutates. */
-  run<T>(mutates: boolean, work: (state: SandboxState) => T | Promise<T>): Promise<T> {
+  /**
+   * Runs one API call against the account: serialized, all-or-nothing, saved if it mutates. `mutates`
+   * may be decided from the current state (inside the queue): a read that finds simulated work due
+   * (an ECS deployment to move on) mutates too.
+   */
+  run<T>(mutates: boolean | ((state: SandboxState) => boolean), work: (state: SandboxState) => T | Promise<T>): Promise<T> {
     const result = this.queue.then(async () => {
       const base = this.current();
-      const draft = mutates ? structuredClone(base) : base;
+      const writes = typeof mutates === 'function' ? mutates(base) : mutates;
+      const draft = writes ? structuredClone(base) : base;
       const value = await work(draft);
-      if (mutates) {
+      if (writes) {
         // The clock is not part of the call: an advance() during an async call must survive it.
         draft.clock.offsetMs = this.state.clock.offsetMs;
         this.state = draft;
