@@ -6,6 +6,7 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListClustersCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   type CreateServiceRequest,
@@ -173,6 +174,8 @@ export function seedTargetGroup(world: EcsWorld, name = 'app-dev'): string {
   return arn;
 }
 
-export function targetsOf(world: EcsWorld, targetGroupArn: string) {
+/** The target group's targets now: any call first moves the simulation to the sandbox's time. */
+export async function targetsOf(world: EcsWorld, targetGroupArn: string) {
+  await world.ecs.send(new ListClustersCommand({}));
   return world.sandbox.snapshot().elbv2?.targetGroups[REGION]?.[targetGroupArn]?.targets ?? [];
 }
