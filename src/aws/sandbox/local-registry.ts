@@ -196,12 +196,11 @@ async function startRegistry(dir: string, previous: LocalRegistryRecord | undefi
     child.on('error', (error) => (spawnError = error));
     child.unref();
     const record: LocalRegistryRecord = { pid: child.pid ?? -1, port, endpoint: `127.0.0.1:${port}`, username: REGISTRY_USER, password, binary: options.binary, startedAt: new Date().toISOString() };
+    // Recorded at once: if this process dies now, the next one (or a reset) still finds and stops it.
+    if (child.pid) writeFileAtomic(recordFile(dir), `${JSON.stringify(record, null, 2)}\n`, 0o600);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline && exited === undefined && !spawnError) {
-      if (await registryAnswers(toRegistry(record), 1_000)) {
-        writeFileAtomic(recordFile(dir), `${JSON.stringify(record, null, 2)}\n`, 0o600);
-        return record;
-      }
+      if (await registryAnswers(toRegistry(record), 1_000)) return record;
       await sleep(100);
     }
     if (exited === undefined && !spawnError) await stopAndWait(record.pid);
