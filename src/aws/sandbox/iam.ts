@@ -10,14 +10,18 @@ import {
   NoSuchEntityException,
   PasswordPolicyViolationException,
   ServiceFailureException,
+  UnmodifiableEntityException,
 } from '@aws-sdk/client-iam';
 import { fault, toSdkError, type ExceptionTable } from './errors.js';
 import { accountOperations } from './iam/account.js';
 import { groupOperations } from './iam/groups.js';
+import { instanceProfileOperations } from './iam/instance-profiles.js';
 import { keyOperations } from './iam/keys.js';
 import { mfaOperations } from './iam/mfa.js';
 import { policyOperations } from './iam/policies.js';
+import { roleLifecycleOperations } from './iam/role-lifecycle.js';
 import { roleOperations } from './iam/roles.js';
+import { serviceLinkedRoleOperations } from './iam/service-linked-roles.js';
 import { userOperations } from './iam/users.js';
 import type { ServiceFake } from './operation.js';
 
@@ -35,6 +39,7 @@ const exceptions: ExceptionTable = {
     NoSuchEntity: NoSuchEntityException,
     PasswordPolicyViolation: PasswordPolicyViolationException,
     ServiceFailure: ServiceFailureException,
+    UnmodifiableEntity: UnmodifiableEntityException,
   },
   senderType: true,
 };
@@ -49,6 +54,9 @@ export const iamFake: ServiceFake = {
     ...keyOperations,
     ...groupOperations,
     ...roleOperations,
+    ...roleLifecycleOperations,
+    ...serviceLinkedRoleOperations,
+    ...instanceProfileOperations,
     ...policyOperations,
     ...mfaOperations,
   },

@@ -1,3 +1,4 @@
+import { rolloutPolicies } from './iam/aws-policies.js';
 import { IdSource } from './ids.js';
 import type { ManagedPolicy, SandboxRegistry, SandboxState } from './state.js';
 
@@ -8,8 +9,11 @@ const DAY_MS = 86_400_000;
 /** AdministratorAccess was published on this date; its id and document are AWS's own. */
 const AWS_POLICY_DATE = Date.parse('2015-02-06T18:39:46Z');
 
-/** The AWS managed policies a fresh account can attach. Add more here as flows need them. */
-function awsManagedPolicies(): ManagedPolicy[] {
+/**
+ * The AWS managed policies a fresh account can attach, each call a fresh copy. Add more here as flows
+ * need them; sandboxes saved earlier lack the newer ones, so IAM also looks here (see iam/common.ts).
+ */
+export function awsManagedPolicies(): ManagedPolicy[] {
   return [
     {
       name: 'AdministratorAccess',
@@ -31,6 +35,7 @@ function awsManagedPolicies(): ManagedPolicy[] {
       ],
       awsManaged: true,
     },
+    ...rolloutPolicies(),
   ];
 }
 

@@ -23,6 +23,8 @@ export interface SandboxState {
     /** Virtual MFA devices by serial number (an ARN). */
     mfaDevices: Record<string, VirtualMfaDevice>;
     passwordPolicy?: PasswordPolicy;
+    /** By name; absent in sandboxes saved before instance profiles were simulated. */
+    instanceProfiles?: Record<string, IamInstanceProfile>;
   };
   sts: { sessions: Record<string, StsSession> };
   /**
@@ -216,6 +218,18 @@ export interface IamRole {
   tags: Tag[];
   attachedPolicies: string[];
   inlinePolicies: Record<string, string>;
+}
+
+/** An EC2 instance profile: what RunInstances names to hand an instance its role (at most one). */
+export interface IamInstanceProfile {
+  name: string;
+  id: string;
+  arn: string;
+  path: string;
+  createdAt: number;
+  /** Role names; IAM allows one. */
+  roles: string[];
+  tags: Tag[];
 }
 
 export interface ManagedPolicy {

@@ -1,6 +1,7 @@
 import type { Group, Policy, Role, Tag as SdkTag, User } from '@aws-sdk/client-iam';
 import { fault } from '../errors.js';
 import { validationError, type CallContext } from '../operation.js';
+import { awsManagedPolicies } from '../seed.js';
 import type { IamGroup, IamRole, IamUser, ManagedPolicy, SandboxState, Tag } from '../state.js';
 
 export type Kind = 'user' | 'role' | 'group' | 'policy' | 'mfa';
@@ -54,14 +55,39 @@ export function requireRole(state: SandboxState, name: string | undefined): IamR
   return role;
 }
 
+/** Service-linked roles belong to their service: IAM refuses to change or delete them directly. */
+export function requireModifiableRole(state: SandboxState, name: string | undefined): IamRole {
+  const role = requireRole(state, name);
+  if (role.path.startsWith('/aws-service-role/')) {
+    throw fault('UnmodifiableEntity', `Cannot perform the operation on the protected role '${role.name}' - this role is only modifiable by AWS`, 400);
+  }
+  return role;
+}
+
 export function requireGroup(state: SandboxState, name: string | undefined): IamGroup {
   const group = findByName(state.iam.groups, name);
   if (!group) throw noSuchEntity(`The group with name ${name} cannot be found.`);
   return group;
 }
 
+/**
+ * A managed policy by ARN. AWS managed policies added to the seed after a sandbox was saved are found
+ * in the seed list, so older sandbox files can attach them too (`adoptPolicy` then stores them).
+ */
 export function findPolicy(state: SandboxState, arn: string | undefined): ManagedPolicy | undefined {
-  return findByName(state.iam.policies, arn);
+  const stored = findByName(state.iam.policies, arn);
+  if (stored || !arn?.startsWith('arn:aws:iam::aws:')) return stored;
+  return awsManagedPolicies().find((p) => p.arn.toLowerCase() === arn.toLowerCase());
+}
+
+/**
+ * The policy an attach call names, stored in the account if it only existed in the seed list — so
+ * authorization (which reads the account's policies) sees what was attached. Mutating calls only.
+ */
+export function adoptPolicy(state: SandboxState, arn: string | undefined): ManagedPolicy | undefined {
+  const policy = findPolicy(state, arn);
+  if (policy && !state.iam.policies[policy.arn]) state.iam.policies[policy.arn] = policy;
+  return policy;
 }
 
 /** The user a call is about: the named one, or the caller itself when the name is left out. */

@@ -13,6 +13,7 @@ import type {
 import { op, validationError, type CallContext, type Operation, type Out } from '../operation.js';
 import { parsePolicy } from '../policy.js';
 import {
+  adoptPolicy,
   alreadyExists,
   encodeDocument,
   findByName,
@@ -85,7 +86,7 @@ export const groupOperations: Record<string, Operation> = {
     resource: (input, ctx) => groupResource(ctx, input.GroupName),
     run: (input, ctx) => {
       const group = requireGroup(ctx.state, input.GroupName);
-      const policy = findPolicy(ctx.state, input.PolicyArn);
+      const policy = adoptPolicy(ctx.state, input.PolicyArn);
       if (!policy) throw noSuchEntity(`Policy ${input.PolicyArn} does not exist or is not attachable.`);
       if (group.attachedPolicies.includes(policy.arn)) return {};
       if (group.attachedPolicies.length >= POLICIES_PER_GROUP) throw limitExceeded(`Cannot exceed quota for PoliciesPerGroup: ${POLICIES_PER_GROUP}`);

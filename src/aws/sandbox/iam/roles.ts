@@ -15,7 +15,7 @@ import { visible } from '../caller.js';
 import { op, validationError, type CallContext, type Operation, type Out } from '../operation.js';
 import { parsePolicy } from '../policy.js';
 import type { SandboxState } from '../state.js';
-import { alreadyExists, findByName, findPolicy, iamArn, iamName, iamPath, limitExceeded, mergeTags, noSuchEntity, requireRole, roleOut } from './common.js';
+import { adoptPolicy, alreadyExists, findByName, findPolicy, iamArn, iamName, iamPath, limitExceeded, mergeTags, noSuchEntity, requireModifiableRole, requireRole, roleOut } from './common.js';
 
 const POLICIES_PER_ROLE = 10;
 const TRUST_POLICY_SIZE = 2048;
@@ -100,8 +100,8 @@ export const roleOperations: Record<string, Operation> = {
   AttachRolePolicy: op<AttachRolePolicyRequest, object>({
     resource: (input, ctx) => roleResource(ctx, input.RoleName),
     run: (input, ctx) => {
-      const role = requireRole(ctx.state, input.RoleName);
-      const policy = findPolicy(ctx.state, input.PolicyArn);
+      const role = requireModifiableRole(ctx.state, input.RoleName);
+      const policy = adoptPolicy(ctx.state, input.PolicyArn);
       if (!policy) throw noSuchEntity(`Policy ${input.PolicyArn} does not exist or is not attachable.`);
       if (role.attachedPolicies.includes(policy.arn)) return {}; // re-attaching is a no-op
       if (role.attachedPolicies.length >= POLICIES_PER_ROLE) throw limitExceeded(`Cannot exceed quota for PoliciesPerRole: ${POLICIES_PER_ROLE}`);
