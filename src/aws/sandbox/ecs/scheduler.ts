@@ -146,8 +146,12 @@ function trip(sim: Sim, service: EcsService, d: EcsDeployment, t: number, rollba
   if (original) original.deploymentStatus = 'ROLLBACK_FAILED';
 }
 
+/**
+ * Whether a task counts towards a finished deployment. A task that is about to exit (a crash loop)
+ * never does: ECS would see it stop before the deployment settles, and count it as failed to start.
+ */
 function healthy(sim: Sim, service: EcsService, task: EcsTask): boolean {
-  return task.desiredStatus === 'RUNNING' && task.lastStatus === 'RUNNING' && task.healthStatus !== 'UNHEALTHY' && targetsHealthy(sim, task, service);
+  return task.desiredStatus === 'RUNNING' && task.lastStatus === 'RUNNING' && task.outcome.kind === 'serve' && task.healthStatus !== 'UNHEALTHY' && targetsHealthy(sim, task, service);
 }
 
 const scaling = (d: EcsDeployment) => `Scaling activity initiated by (deployment ${d.id})`;
