@@ -27,6 +27,8 @@ export interface RolloutContext extends StepContext {
   output<T = string>(step: string, key: string): T;
   /** How often the watch polls: 10 s against AWS (the reference's advice), faster in the sandbox. */
   pollMs: number;
+  /** The account's clock: the sandbox's (which tests move ahead), else the wall clock. */
+  now(): number;
   sts(): Promise<STSClient>;
   ecr(): Promise<ECRClient>;
   ec2(): Promise<EC2Client>;
@@ -80,6 +82,7 @@ export function rolloutContext(runtime: Runtime, clients: RolloutClients) {
       account: () => output('identity', 'account'),
       output,
       pollMs: Number.isFinite(poll) && poll > 0 ? poll : runtime.sandbox ? 1000 : 10_000,
+      now: () => runtime.sandbox?.clock.now() ?? Date.now(),
       sts: client<STSClient>('sts'),
       ecr: client<ECRClient>('ecr'),
       ec2: client<EC2Client>('ec2'),

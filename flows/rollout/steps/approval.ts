@@ -57,7 +57,7 @@ export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutC
     } catch {
       done = undefined; // a probe that needs an earlier resource: that resource is new, so is this
     }
-    if (!done) lines.push(`create: ${step.plan?.(c) ?? step.title}`);
+    if (!done) lines.push(`create: ${describePlan(step, c)}`);
   }
   const ecs = await c.ecs();
   const service = (await ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }).catch(() => undefined))?.services?.find((s) => s.status === 'ACTIVE');
@@ -79,4 +79,13 @@ export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutC
   // as resources get created: a resumed run must not ask again for the same change.
   const fingerprint = createHash('sha256').update(JSON.stringify([c.output('image', 'image'), c.environment()])).digest('hex').slice(0, 16);
   return { lines, fingerprint };
+}
+
+/** A step's plan line; one that names an earlier resource's id (not made yet) falls back to its title. */
+function describePlan(step: Step<RolloutContext>, c: RolloutContext): string {
+  try {
+    return step.plan?.(c) ?? step.title;
+  } catch {
+    return step.title;
+  }
 }

@@ -24,7 +24,7 @@ export const watch: Step<RolloutContext> = {
     const deploymentId = c.output('service', 'deploymentId');
     const revision = c.output('service', 'taskDefinitionArn');
     const started = Date.now();
-    const deadline = started + c.settings.watchMinutes * 60_000;
+    const deadline = c.now() + c.settings.watchMinutes * 60_000;
     const seenEvents = new Set<string>();
     const stopped = new Map<string, Task>();
     let lastCounts = '';
@@ -53,7 +53,7 @@ export const watch: Step<RolloutContext> = {
           return { deploymentId, taskDefinitionArn: revision, watchedMs: Date.now() - started, outcome: 'completed' };
         }
         if (state.kind === 'failed' || state.kind === 'replaced') throw await failure(c, state, [...stopped.values()], false);
-        if (Date.now() > deadline) throw await failure(c, state, [...stopped.values()], true);
+        if (c.now() > deadline) throw await failure(c, state, [...stopped.values()], true);
         // Jitter, so many watchers do not poll in step (reference §6).
         await abortableSleep(c.pollMs * (0.8 + Math.random() * 0.4), c.signal);
       }

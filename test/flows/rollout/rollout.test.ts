@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { environmentPath } from '../../../flows/rollout/environment-path.js';
+import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
+import { Person } from '../bootstrap/person.js';
+import { DEV, publishImage, runRollout, useRolloutWorlds } from './harness.js';
+
+const world = useRolloutWorlds();
+const quiet = () => new NonInteractivePrompter();
+
+function ecsOf(w: { sandbox: { snapshot(): any } }) {
+  return w.sandbox.snapshot().ecs as any;
+}
+
+describe('slipway rollout against the sandbox', () => {
+  it('puts the published image on a Fargate service behind a load balancer and waits until it runs', async () => {
+    const w = await world();
+    const { result, how, logs } = await runRollout(w, quiet());
+    expect(result.failures).toEqual([]);
+    expect(result.status).toBe('done');
+    expect(Object.values(how).filter((h) => h === 'applied').length).toBeGreaterThanOrEqual(10);
+    expect(result.summary[0]).toMatch(/^Running at http:\/\/todo-dev-\d+\.us-east-1\.elb\.amazonaws\.com\/$/);
+    expect(result.summary[1]).toContain(w.published.digest);
+    expect(logs.some((l) => /has reached a steady state/.test(l))).toBe(true);
+    // The environment file now holds every setting, defaults included.
+    const file = JSON.parse(readFileSync(environmentPath(w.runtime.cwd, 'dev'), 'utf8'));
+    expect(file).toMatchObject({ version: 1, launchType: 'FARGATE', containerPort: 8080, healthCheckPath: '/', desiredCount: 1, cpu: 256, memory: 512, protected: false, logRetentionDays: 30 });
+    // The task definition pins the digest and logs to the environment's group.
+    const outputs = result.outputs;
+    expect(outputs['task-definition']?.revision).toBe(1);
+    expect(outputs.service?.deploymentId).toMatch(/^ecs-svc\//);
+  });
+
+  it('a second rollout of the same image changes nothing and starts no deployment', async () => {
+    const w = await world();
+    const first = await runRollout(w, quiet());
+    const second = await runRollout(w, quiet());
+    expect(second.result.status).toBe('done');
+    // Only choosing the image (a decision, made afresh by each run) and watching.
+    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['image', 'watch']);
+    expect(second.result.outputs.service?.deploymentId).toBe(first.result.outputs.service?.deploymentId);
+    expect(second.result.outputs['task-definition']?.revision).toBe(1);
+  });
+
+  it('a newly published image gets a new revision and a new deployment that replaces the old one', async () => {
+    const w = await world();
+    const first = await runRollout(w, quiet());
+    const v2 = await publishImage(w.sandbox, w.runtime.cwd, 'v2');
+    const second = await runRollout(w, quiet());
+    expect(second.result.status).toBe('done');
+    expect(second.how['task-definition']).toBe('applied');
+    expect(second.result.outputs['task-definition']?.revision).toBe(2);
+    expect(second.result.outputs.service?.deploymentId).not.toBe(first.result.outputs.service?.deploymentId);
+    expect(second.result.summary[1]).toContain(v2.digest);
+  });
+
+  it('refuses an image digest that is not in ECR before creating anything', async () => {
+    const w = await world();
+    const missing = `${w.published.uri}@sha256:${'0'.repeat(64)}`;
+    const { result } = await runRollout(w, quiet(), { ...DEV, image: missing });
+    expect(result.status).toBe('failed');
+    expect(result.failures[0]?.stepId).toBe('image');
+    expect(result.failures[0]?.error.message).toContain('is not in ECR');
+    expect(ecsOf(w)?.clusters ? Object.keys(ecsOf(w).clusters).length : 0).toBe(0);
+  });
+
+  it('a protected environment is not changed without approval when nobody can be asked', async () => {
+    const w = await world();
+    const { result } = await runRollout(w, quiet(), { region: 'us-east-1', app: 'todo', env: 'prod' });
+    expect(result.status).toBe('failed');
+    expect(result.failures[0]?.stepId).toBe('approval');
+    expect(result.failures[0]?.error.message).toContain('protected');
+    expect(result.failures[0]?.error.fix).toContain('--approve');
+    // Nothing after the approval ran: no security group, no cluster.
+    expect(result.outputs['lb-security-group']).toBeUndefined();
+    expect(JSON.parse(readFileSync(environmentPath(w.runtime.cwd, 'prod'), 'utf8')).protected).toBe(true);
+  });
+
+  it('a protected environment changes once its name is typed, and the approval records who gave it', async () => {
+    const w = await world();
+    const person = new Person({ approval: 'prod' });
+    const { result, logs } = await runRollout(w, person, { region: 'us-east-1', app: 'todo', env: 'prod' });
+    expect(result.status).toBe('done');
+    expect(person.asked).toContain('approval');
+    expect(logs.some((l) => /create: ecs:CreateCluster todo-prod/.test(l))).toBe(true);
+    expect(result.outputs.approval?.approvedBy).toMatch(/^arn:aws:iam::/);
+  });
+
+  it('--approve approves non-interactively and says so', async () => {
+    const w = await world();
+    const { result, logs } = await runRollout(w, quiet(), { region: 'us-east-1', app: 'todo', env: 'prod', approve: true });
+    expect(result.status).toBe('done');
+    expect(logs.some((l) => l.startsWith('Approved with --approve by'))).toBe(true);
+  });
+
+  it('--from promotes the digest running in another environment', async () => {
+    const w = await world();
+    await runRollout(w, quiet());
+    await publishImage(w.sandbox, w.runtime.cwd, 'v2'); // newer than what dev runs
+    const { result } = await runRollout(w, quiet(), { region: 'us-east-1', app: 'todo', env: 'staging', from: 'dev' });
+    expect(result.status).toBe('done');
+    expect(result.outputs.image?.digest).toBe(w.published.digest);
+  });
+
+  it('--detach leaves once the deployment has started and says how to watch it', async () => {
+    const w = await world();
+    const { result } = await runRollout(w, quiet(), { ...DEV, detach: true });
+    expect(result.status).toBe('done');
+    expect(result.summary.join('\n')).toContain('slipway rollout --env dev');
+    expect(existsSync(environmentPath(w.runtime.cwd, 'dev'))).toBe(true);
+  });
+});
