@@ -63,6 +63,12 @@ export type RolloutClients = ReturnType<typeof rolloutClients>;
 
 export function rolloutContext(runtime: Runtime, clients: RolloutClients) {
   return async (base: StepContext): Promise<RolloutContext> => {
+    // A sandbox whose ECR keeps images in slipway's own registry: restart it if it died (a reboot),
+    // or the image lookups fail. A sandbox without one keeps recorded images and starts none.
+    if (runtime.sandbox?.snapshot().ecr?.registry) {
+      const { prepareSandboxStorage } = await import('../../src/aws/sandbox/local-registry.js');
+      await prepareSandboxStorage(runtime.sandbox, runtime.env);
+    }
     const settings = typedRolloutAnswers(base.answers);
     const output = <T = string>(step: string, key: string): T => {
       const value = (base.outputs[step] as Outputs | undefined)?.[key];

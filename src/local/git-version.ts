@@ -1,3 +1,4 @@
+export { validateVersionTag } from './version-tag.js';
 import { statSync } from 'node:fs';
 import { execa } from 'execa';
 import { SlipwayError, UsageError } from '../engine/errors.js';
@@ -176,12 +177,3 @@ export function versionTag(v: ProjectVersion, opts: { allowDirty?: boolean } = {
   return `${v.sha}-dirty`;
 }
 
-/** Docker's tag grammar; `:` is the usual culprit (CI build ids such as `project:uuid`). */
-export function validateVersionTag(tag: string): string | undefined {
-  if (tag === '') return 'A tag is needed.';
-  if (tag.length > 128) return `A tag has at most 128 characters (this one has ${tag.length}).`;
-  if (!/^[A-Za-z0-9_]/.test(tag)) return 'A tag starts with a letter, digit or _ (not . or -).';
-  const bad = [...new Set(tag.replace(/[A-Za-z0-9_.-]/g, ''))];
-  if (bad.length > 0) return `A tag may use letters, digits, _ . - only (not ${bad.map((ch) => JSON.stringify(ch)).join(' ')}).`;
-  return undefined;
-}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { validateKeepImages } from '../../recipes/ecr/lifecycle.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
 import { SlipwayError, UsageError } from '../engine/errors.js';
-import { validateVersionTag } from './git-version.js';
+import { validateVersionTag } from './version-tag.js';
 
 /**
  * `slipway/project.json` in the app's folder: what publish asked once (names, how many images to
