@@ -9,6 +9,7 @@ import {
   ListClustersCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  type AssignPublicIp,
   type CreateServiceRequest,
   type RegisterTaskDefinitionRequest,
   type Service,
@@ -110,7 +111,7 @@ export async function register(world: EcsWorld, changes: Partial<RegisterTaskDef
   return (await world.ecs.send(new RegisterTaskDefinitionCommand(fargateDefinition(world, changes)))).taskDefinition!.taskDefinitionArn!;
 }
 
-export const NETWORK = { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: ['sg-0ccccccccccccccccc'], assignPublicIp: 'ENABLED' as const } };
+export const NETWORK = { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: ['sg-0ccccccccccccccccc'], assignPublicIp: 'ENABLED' as AssignPublicIp } };
 
 export function serviceRequest(taskDefinition: string, changes: Partial<CreateServiceRequest> = {}): CreateServiceRequest {
   return {

@@ -1,6 +1,7 @@
 import { alnum, digits, findTaskDefinition } from './common.js';
 import { serviceEvent, targetsHealthy, type Sim } from './effects.js';
-import { createTask, stopTask } from './lifecycle.js';
+import { createTask } from './launch.js';
+import { stopTask } from './lifecycle.js';
 import { launchBlocker, type Blocker } from './preflight.js';
 import type { EcsDeployment, EcsService, EcsTask } from './state.js';
 

@@ -1,5 +1,8 @@
 import type { ContainerDefinition, DeploymentConfiguration, LoadBalancer, NetworkConfiguration, TaskOverride } from '@aws-sdk/client-ecs';
 import type { Tag } from '../state.js';
+import type { EcsExpressService } from './express-state.js';
+
+export type { EcsExpressConfiguration, EcsExpressService } from './express-state.js';
 
 /**
  * The ECS slice of the simulated account, as plain JSON. ECS carries deployments on without the
@@ -236,36 +239,4 @@ export interface EcsService {
   steady: boolean;
   /** The scheduler looks at the service again at this time. */
   wakeAt?: number;
-}
-
-export interface EcsExpressConfiguration {
-  serviceRevisionArn: string;
-  createdAt: number;
-  executionRoleArn?: string;
-  taskRoleArn?: string;
-  taskDefinitionArn?: string;
-  cpu: string;
-  memory: string;
-  cpuArchitecture?: string;
-  networkConfiguration?: { subnets?: string[]; securityGroups?: string[] };
-  healthCheckPath: string;
-  primaryContainer?: Record<string, unknown>;
-  scalingTarget?: Record<string, unknown>;
-}
-
-export interface EcsExpressService {
-  arn: string;
-  name: string;
-  cluster: string;
-  region: string;
-  infrastructureRoleArn: string;
-  createdAt: number;
-  updatedAt: number;
-  /** Provisioning ends (status ACTIVE) at this time. */
-  activeAt: number;
-  /** Set by Delete: DRAINING until then, INACTIVE after. */
-  inactiveAt?: number;
-  tags: Tag[];
-  currentDeployment: string;
-  configurations: EcsExpressConfiguration[];
 }

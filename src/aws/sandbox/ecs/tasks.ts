@@ -13,7 +13,8 @@ import type {
 import { op, type CallContext, type Operation, type Out } from '../operation.js';
 import { checkTags, clientError, ecsArn, ecsForUpdate, ecsOf, findService, findTask, invalidParameter, page, requireCluster, serviceNotFound } from './common.js';
 import { simFor } from './effects.js';
-import { createTask, stopTask } from './lifecycle.js';
+import { createTask } from './launch.js';
+import { stopTask } from './lifecycle.js';
 import { launchBlocker } from './preflight.js';
 import { checkLaunchType, checkNetwork, launchTypeOf, usableTaskDefinition } from './service-checks.js';
 import { toTask } from './views.js';
