@@ -50,11 +50,12 @@ describe('ECS service deployments over sandbox time', () => {
     world.advance(3);
     const [task] = await serviceTasks(world, 'RUNNING');
     const ip = task!.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value;
-    expect((await targetsOf(world, targetGroupArn))).toEqual([{ id: ip, port: 8080, state: 'initial', reason: 'Elb.RegistrationInProgress', description: 'Target registration is in progress' }]);
+    expect(await targetsOf(world, targetGroupArn)).toEqual([{ id: ip, port: 8080, state: 'initial', reason: 'Elb.RegistrationInProgress', description: 'Target registration is in progress' }]);
     expect((await describeService(world)).deployments![0]!.rolloutState).toBe('IN_PROGRESS');
     world.advance(1);
     expect((await describeService(world)).deployments![0]!.rolloutState).toBe('COMPLETED');
-    expect((await targetsOf(world, targetGroupArn))).toEqual([{ id: ip, port: 8080, state: 'healthy' }]);
+    expect(await targetsOf(world, targetGroupArn)).toEqual([{ id: ip, port: 8080, state: 'healthy' }]);
+    expect(messages(await describeService(world))).toContain(`(service app-dev-service) registered 1 targets in (target-group ${targetGroupArn})`);
   });
 
   it('UpdateService with a new revision starts a PRIMARY deployment; the old one drains to INACTIVE', async () => {

@@ -115,6 +115,7 @@ export function step(sim: Sim, task: EcsTask, t: number): Signal {
     }
     case 'stopping':
       task.lastStatus = 'STOPPING';
+      if (service) for (const target of task.targets) serviceEvent(sim, service, t, `deregistered 1 targets in (target-group ${target.targetGroupArn})`);
       removeTargets(sim, task);
       schedule(task, t + sim.phase, 'deprovisioning');
       return undefined;
@@ -156,7 +157,10 @@ function running(sim: Sim, task: EcsTask, t: number): Signal {
   }
   if (outcome.kind !== 'serve') return undefined;
   writeLogs(sim, container, t, outcome.logs);
-  if (service) registerTargets(sim, task, service);
+  if (service) {
+    registerTargets(sim, task, service);
+    for (const target of task.targets) serviceEvent(sim, service, t, `registered 1 targets in (target-group ${target.targetGroupArn})`);
+  }
   if (task.targets.length) {
     schedule(task, t + sim.phase, outcome.healthy ? 'target-healthy' : 'target-unhealthy');
     return undefined;

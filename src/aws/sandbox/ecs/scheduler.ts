@@ -40,8 +40,9 @@ export function newDeployment(sim: Sim, service: EcsService, t: number, taskDefi
     }
   }
   const base = `${service.region}:${sim.state.accountId}`;
+  const id = `ecs-svc/${digits(sim.ids, 19)}`;
   const deployment: EcsDeployment = {
-    id: `ecs-svc/${digits(sim.ids, 19)}`,
+    id,
     serviceDeploymentArn: `arn:aws:ecs:${base}:service-deployment/${service.cluster}/${service.name}/${alnum(sim.ids, 22)}`,
     serviceRevisionArn: `arn:aws:ecs:${base}:service-revision/${service.cluster}/${service.name}/${digits(sim.ids, 19)}`,
     status: 'PRIMARY',
@@ -52,6 +53,7 @@ export function newDeployment(sim: Sim, service: EcsService, t: number, taskDefi
     createdAt: t,
     updatedAt: t,
     rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment ${id} in progress.`,
     failedTasks: 0,
     consecutiveFailures: 0,
     placementFailures: 0,
@@ -186,15 +188,18 @@ export function reconcile(sim: Sim, service: EcsService, t: number): void {
   // Old tasks go once enough new ones are healthy; a FAILED deployment (nothing to roll back to) keeps them.
   if (primary.rolloutState !== 'FAILED') {
     let healthyTotal = tasks.filter((x) => healthy(sim, service, x)).length;
+    const stopped: EcsTask[] = [];
     for (const d of old) {
       for (const task of live(d)) {
-        if (!healthy(sim, service, task)) stopTask(sim, task, t, 'ServiceSchedulerInitiated', scaling(primary));
-        else if (healthyTotal - 1 >= minHealthy) {
-          stopTask(sim, task, t, 'ServiceSchedulerInitiated', scaling(primary));
-          healthyTotal--;
-        }
+        if (healthy(sim, service, task) && healthyTotal - 1 < minHealthy) continue;
+        if (healthy(sim, service, task)) healthyTotal--;
+        stopTask(sim, task, t, 'ServiceSchedulerInitiated', scaling(primary));
+        stopped.push(task);
       }
     }
+    const draining = stopped.filter((x) => x.lastStatus === 'DEACTIVATING');
+    if (draining.length) serviceEvent(sim, service, t, `has begun draining connections on ${draining.length} tasks.`);
+    if (stopped.length) serviceEvent(sim, service, t, `has stopped ${stopped.length} running tasks: ${stopped.map((x) => `(task ${x.id})`).join(' ')}.`);
   }
 
   const current = live(primary);
