@@ -163,9 +163,12 @@ describe('gaps in the simulation are loud', () => {
   });
 
   it('names a service it does not simulate', async () => {
+    // Every SDK client slipway installs is simulated now: one reporting another serviceId stands in.
     const { ECSClient, ListClustersCommand } = await import('@aws-sdk/client-ecs');
     const sandbox = frozenSandbox();
-    const ecs = attachSandbox(new ECSClient({ region: 'us-east-1', credentials: sandbox.adminCredentials() }), sandbox);
-    await expect(ecs.send(new ListClustersCommand({}))).rejects.toThrow(/the sandbox does not simulate ECS yet \(ECS ListClusters\)/);
+    const client = new ECSClient({ region: 'us-east-1', credentials: sandbox.adminCredentials() });
+    Object.assign(client.config, { serviceId: 'Lambda' });
+    const lambda = attachSandbox(client, sandbox);
+    await expect(lambda.send(new ListClustersCommand({}))).rejects.toThrow(/the sandbox does not simulate Lambda yet \(Lambda ListClusters\)/);
   });
 });
