@@ -50,7 +50,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
 
     const outputs: Record<string, Outputs> = {};
     const failures: RunResult['failures'] = [];
-    const history = Object.fromEntries(Object.entries(structuredClone(journal.snapshot.steps)).map(([id, r]) => [id, { status: r.status, outputs: r.outputs }]));
+    const history = Object.fromEntries(Object.entries(structuredClone(journal.snapshot.steps)).map(([id, r]) => [id, { status: r.status, outputs: r.outputs, error: r.error }]));
     const base: StepContext = { answers, outputs, prompter, signal: cancel, history, report: { log() {}, progress() {} } };
     let status: RunResult['status'] = 'done';
     const context = await flow.context(base);

@@ -35,7 +35,7 @@ export interface StepContext<A extends Answers = Answers> {
    * Every step's record as the journal held it when this run started (empty for a fresh run): lets a
    * step tell "an earlier run reported this failure" from "an earlier run was killed here".
    */
-  history?: Record<string, { status: 'intent' | 'done' | 'failed'; outputs?: Outputs }>;
+  history?: Record<string, { status: 'intent' | 'done' | 'failed'; outputs?: Outputs; error?: string }>;
 }
 
 export interface Step<C extends StepContext = StepContext> {

@@ -14,7 +14,7 @@ export interface Rule {
 const reasons = (e: Evidence) => e.stoppedTasks.map((t) => t.stoppedReason ?? '').filter(Boolean);
 const firstReason = (e: Evidence, test: RegExp) => reasons(e).find((r) => test.test(r));
 const containersOf = (e: Evidence) => e.stoppedTasks.flatMap((t) => (t.containers ?? []).map((c) => ({ task: t, container: c })));
-const quote = (s: string) => `“${s.length > 300 ? `${s.slice(0, 297)}…` : s}”`;
+const quote = (s: string) => `“${s.length > 600 ? `${s.slice(0, 597)}…` : s}”`;
 
 export const RULES: Rule[] = [
   {
@@ -126,7 +126,8 @@ export const RULES: Rule[] = [
       const unhealthy = e.targetHealth.find((t) => t.state === 'unhealthy');
       const hit = firstReason(e, /failed ELB health checks/i) ?? e.events.find((m) => /unhealthy in \(target-group/i.test(m));
       if (!hit && !unhealthy) return undefined;
-      const codes = /codes: \[([^\]]*)\]/.exec(`${unhealthy?.description ?? ''} ${hit ?? ''}`)?.[1];
+      const said = [unhealthy?.description ?? '', hit ?? '', ...e.events.filter((m) => /unhealthy in \(target-group/i.test(m))].join(' ');
+      const codes = /codes: \[([^\]]*)\]/.exec(said)?.[1];
       const timeout = /Timeout|timed out/i.test(`${unhealthy?.reason ?? ''} ${hit ?? ''}`);
       return {
         title: 'The load balancer’s health check fails',

@@ -19,8 +19,7 @@ export const service: Step<RolloutContext> = {
     const revision = c.output('task-definition', 'arn');
     if (!current) return undefined;
     const ours = current.deployments?.find((d) => d.taskDefinition === revision);
-    // The person saw this deployment fail and runs again after fixing something: deploy afresh.
-    const retrying = c.history?.watch?.status === 'failed';
+    const retrying = failureWasShown(c);
     if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {
       return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision };
     }
@@ -77,7 +76,7 @@ export const service: Step<RolloutContext> = {
           healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
           deploymentConfiguration,
           // The same revision again (a retry after a failed deployment): ECS needs to be told to redeploy.
-          forceNewDeployment: sameRevision && c.history?.watch?.status === 'failed',
+          forceNewDeployment: sameRevision && failureWasShown(c),
         }),
         { abortSignal: c.signal },
       );
@@ -89,6 +88,16 @@ export const service: Step<RolloutContext> = {
     return { serviceArn: result?.serviceArn ?? '', deploymentId: primary?.id ?? '', taskDefinitionArn: revision, created: !current } satisfies Outputs;
   },
 };
+
+/**
+ * An earlier run's watch reported a failure (its journal keeps the error): the person saw the diagnosis
+ * and runs again after fixing something, so deploy afresh. A watch that was killed or cancelled left no
+ * such error (or "cancelled"): then re-attach to the deployment it was watching.
+ */
+function failureWasShown(c: RolloutContext): boolean {
+  const error = c.history?.watch?.error;
+  return error !== undefined && error !== 'cancelled';
+}
 
 export async function describe(c: RolloutContext): Promise<Service | undefined> {
   const out = await (await c.ecs()).send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal });

@@ -103,12 +103,12 @@ async function failure(c: RolloutContext, state: DeploymentState, stopped: Task[
 }
 
 function headline(state: DeploymentState, timedOut: boolean, minutes: number, d: Diagnosis): string {
-  if (timedOut) return `The deployment has not finished after ${minutes} min: ${d.title.toLowerCase()}.`;
-  if (state.kind === 'replaced') {
-    const back = state.primary?.taskDefinition?.split('/').pop();
-    return `The deployment failed and ECS rolled back${back ? ` to ${back}` : ''}: ${d.title.toLowerCase()}.`;
-  }
-  return `The deployment failed: ${d.title.toLowerCase()}.`;
+  const cause = d.title.charAt(0).toLowerCase() + d.title.slice(1);
+  if (timedOut) return `The deployment has not finished after ${minutes} min: ${cause}.`;
+  // The circuit breaker started a deployment of the last completed revision: the service runs the old version.
+  const back = state.kind === 'replaced' ? state.primary?.taskDefinition : state.kind === 'failed' ? state.rolledBackTo : undefined;
+  if (back) return `The deployment failed and ECS rolled back to ${back.split('/').pop()}: ${cause}.`;
+  return `The deployment failed: ${cause}.`;
 }
 
 function whyText(d: Diagnosis): string {

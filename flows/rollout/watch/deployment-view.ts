@@ -4,14 +4,18 @@ import type { Deployment, Service } from '@aws-sdk/client-ecs';
 export type DeploymentState =
   | { kind: 'in-progress'; deployment: Deployment }
   | { kind: 'completed'; deployment: Deployment }
-  | { kind: 'failed'; deployment: Deployment; reason: string }
+  /** `rolledBackTo`: the revision the circuit breaker went back to, when it did. */
+  | { kind: 'failed'; deployment: Deployment; reason: string; rolledBackTo?: string }
   /** Ours disappeared and another revision is PRIMARY: the circuit breaker rolled back (or someone redeployed). */
   | { kind: 'replaced'; primary?: Deployment };
 
 export function deploymentState(service: Service | undefined, deploymentId: string): DeploymentState {
   const ours = service?.deployments?.find((d) => d.id === deploymentId);
   if (!ours) return { kind: 'replaced', primary: service?.deployments?.find((d) => d.status === 'PRIMARY') };
-  if (ours.rolloutState === 'FAILED') return { kind: 'failed', deployment: ours, reason: ours.rolloutStateReason ?? 'the deployment failed' };
+  if (ours.rolloutState === 'FAILED') {
+    const primary = service?.deployments?.find((d) => d.status === 'PRIMARY' && d.id !== ours.id && d.taskDefinition !== ours.taskDefinition);
+    return { kind: 'failed', deployment: ours, reason: ours.rolloutStateReason ?? 'the deployment failed', ...(primary?.taskDefinition ? { rolledBackTo: primary.taskDefinition } : {}) };
+  }
   // Success is ours PRIMARY, COMPLETED, and all its tasks running (reference §6).
   if (ours.rolloutState === 'COMPLETED' && ours.status === 'PRIMARY' && (ours.runningCount ?? 0) >= (ours.desiredCount ?? 0)) return { kind: 'completed', deployment: ours };
   return { kind: 'in-progress', deployment: ours };
