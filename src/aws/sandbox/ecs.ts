@@ -80,7 +80,11 @@ export interface EcsSettings {
   taskPhaseSeconds?: number;
 }
 
-/** Sets how fast the sandbox's ECS moves (tests, demos), keeping whatever ECS state exists. */
+/**
+ * Sets how fast the sandbox's ECS moves, keeping whatever ECS state exists. Tests take tiny or
+ * one-second phases on a frozen clock and move time with `sandbox.clock.advance`: the next call to
+ * any fake carries deployments on to the new time.
+ */
 export function configureEcs(sandbox: Sandbox, settings: EcsSettings): void {
   sandbox.update((state) => {
     state.ecs = { ...state.ecs, ...settings };

@@ -8,12 +8,6 @@ import { onTaskFailed, onTaskHealthy, reconcile } from './scheduler.js';
 /** A runaway guard: far more steps than any real sandbox makes between two calls. */
 const MAX_STEPS = 200_000;
 
-/** Whether anything in ECS is due by `now` (cheap: reads before then need not copy or save the account). */
-export function ecsDue(state: SandboxState, now: number): boolean {
-  const next = state.ecs?.nextEventAt;
-  return next !== undefined && next <= now;
-}
-
 function earliest(sim: Sim): number | undefined {
   let at: number | undefined;
   const consider = (t: number | undefined) => {
