@@ -17,7 +17,15 @@ export function TextInput({ masked = false, onSubmit }: { masked?: boolean; onSu
     if (key.backspace || key.delete) value.current = value.current.slice(0, -1);
     else if (key.ctrl && input === 'u') value.current = '';
     else if (!key.ctrl && !key.meta && !key.escape && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.tab && input) {
-      value.current += input.replace(/[\r\n]/g, '');
+      // Text and Enter in one chunk ("prod\r" from a paste or tmux) arrive as plain input: the Enter
+      // still submits, with the text before it.
+      const end = input.search(/[\r\n]/);
+      value.current += end === -1 ? input : input.slice(0, end);
+      if (end !== -1) {
+        setShown(value.current);
+        onSubmit(value.current);
+        return;
+      }
     } else return;
     setShown(value.current);
   });

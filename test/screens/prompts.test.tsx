@@ -58,6 +58,16 @@ describe('PromptBroker + PromptArea', () => {
     expect(broker.getSnapshot()).toBeUndefined();
   });
 
+  it('text: text and Enter arriving in one chunk (a paste, tmux) submit the text', async () => {
+    const { broker, lastFrame, stdin } = setup();
+    await waitForFrame(lastFrame, 'no question');
+    const answer = track(broker.text({ id: 'approval', message: 'Type "prod" to approve' }));
+    await waitForFrame(lastFrame, 'to approve');
+    stdin.write('prod\r');
+    await waitFor(() => answer.settled, () => 'the pasted answer to resolve');
+    expect(answer).toEqual({ settled: true, value: 'prod' });
+  });
+
   it('text: an empty answer is refused unless there is a default, which is then taken', async () => {
     const { broker, lastFrame, stdin } = setup();
     const first = track(broker.text({ id: 'name', message: 'Your name' }));
