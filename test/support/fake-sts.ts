@@ -48,7 +48,8 @@ export class FakeSts {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-    const action = params.get('Action') ?? '';
+    // JSON-protocol services (ECR, ECS, Logs) name the operation in a header: recorded, then refused.
+    const action = params.get('Action') ?? String(req.headers['x-amz-target'] ?? '');
     const accessKeyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
     this.calls.push({ action, accessKeyId, params });
     const caller = this.identify(accessKeyId);
