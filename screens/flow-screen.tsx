@@ -3,6 +3,7 @@ import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore 
 import type { CliArgs } from '../src/cli/args.js';
 import { givenAnswers } from '../src/cli/answers-file.js';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
+import { runExitCode } from '../src/cli/exit-code.js';
 import { makeRuntime } from '../src/cli/runtime.js';
 import { argsForResume, runMeta } from '../src/cli/runs.js';
 import { readJournal } from '../src/engine/journal.js';
@@ -80,7 +81,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   }, []);
 
   const finished = view.result !== undefined || fatal !== undefined;
-  const code = fatal?.code ?? (view.result?.status === 'done' ? ExitCode.ok : view.result?.status === 'cancelled' ? ExitCode.cancelled : ExitCode.failed);
+  const code = fatal?.code ?? (view.result ? runExitCode(view.result) : ExitCode.failed);
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {

@@ -12,6 +12,8 @@ export interface CliArgs {
   command: CommandName;
   /** Positional arguments after the command (e.g. the run number for `resume`). */
   rest: string[];
+  /** Every word after `--`, untouched (the command of `slipway run --env dev -- <command…>`). */
+  passthrough: string[];
   profile?: string;
   region?: string;
   endpointUrl?: string;
@@ -28,6 +30,9 @@ export interface CliArgs {
   help: boolean;
   version: boolean;
 }
+
+/** The `flag` of a question answered by the words after `--` (see `slipway run`). */
+export const PASSTHROUGH = '--';
 
 export class ArgsError extends Error {
   override name = 'ArgsError';
@@ -61,15 +66,21 @@ export function parseCli(argv: string[]): CliArgs {
   const flow = findFlow(command);
   if (command !== 'home' && command !== 'resume' && !flow) throw new ArgsError(`Unknown command "${command}".`);
   if (first === 'home') throw new ArgsError('Unknown command "home".');
-  const flowFlags = (flow?.questions ?? []).filter((q) => q.flag !== '--region').map((q) => [q.flag.replace(/^--/, ''), q.id] as const);
+  // A question whose flag is `--` takes the words after `--` (as a JSON array), not an option.
+  const passthroughQuestion = flow?.questions?.find((q) => q.flag === PASSTHROUGH);
+  const flowFlags = (flow?.questions ?? []).filter((q) => q.flag !== '--region' && q.flag !== PASSTHROUGH).map((q) => [q.flag.replace(/^--/, ''), q.id] as const);
   const options = { ...OPTIONS, ...Object.fromEntries(flowFlags.map(([flag]) => [flag, { type: 'string' as const }])) };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new ArgsError(error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '.') : String(error));
   }
-  const rest = parsed.positionals.slice(1);
+  const terminator = parsed.tokens.find((t) => t.kind === 'option-terminator')?.index ?? Infinity;
+  const passthrough = parsed.tokens.flatMap((t) => (t.kind === 'positional' && t.index > terminator ? [t.value] : []));
+  const before = parsed.positionals.slice(0, parsed.positionals.length - passthrough.length);
+  if (first !== undefined && before[0] !== first) throw new ArgsError(`The command ("${first}") goes before "--".`);
+  const rest = before.slice(1);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const flag = (name: string) => values[name] === true;
@@ -80,6 +91,10 @@ export function parseCli(argv: string[]): CliArgs {
   for (const [name, id] of flowFlags) {
     const value = text(name);
     if (value !== undefined) flowAnswers[id] = value;
+  }
+  if (passthrough.length > 0) {
+    if (!passthroughQuestion) throw new ArgsError(`Unexpected argument "${passthrough[0]}" after "--".`);
+    flowAnswers[passthroughQuestion.id] = JSON.stringify(passthrough);
   }
   // --region is global (where AWS calls go) and also the answer of flows that ask for a region.
   const region = text('region');
@@ -92,6 +107,7 @@ export function parseCli(argv: string[]): CliArgs {
     sandbox: flag('sandbox') || text('sandbox-name') ? (text('sandbox-name') ?? 'default') : undefined,
     flowAnswers,
     rest,
+    passthrough,
     profile: text('profile'),
     region,
     endpointUrl: text('endpoint-url'),

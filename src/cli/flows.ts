@@ -2,6 +2,7 @@ import type { Answers, Flow, Question } from '../engine/types.js';
 import { bootstrapQuestions } from '../../flows/bootstrap/questions.js';
 import { publishQuestions } from '../../flows/publish/questions.js';
 import { rolloutQuestions } from '../../flows/rollout/questions.js';
+import { runQuestions } from '../../flows/run/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 export interface FlowEntry {
@@ -39,6 +40,14 @@ export const FLOWS: FlowEntry[] = [
     questions: rolloutQuestions({}),
     checkGiven: async (given, cwd) => (await import('../../flows/rollout/environment.js')).checkGivenEnvironments(cwd, given),
     load: async (runtime) => (await import('../../flows/rollout/index.js')).rolloutFlow(runtime),
+  },
+  {
+    name: 'run',
+    label: 'Run a one-off task in an environment',
+    description: 'a migration or task runner with the service’s revision and network; its log streamed, its exit code handed on',
+    questions: runQuestions({}),
+    checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
+    load: async (runtime) => (await import('../../flows/run/index.js')).runFlow(runtime),
   },
   {
     name: 'doctor',

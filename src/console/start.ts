@@ -3,6 +3,7 @@ import { givenAnswers } from '../cli/answers-file.js';
 import { findFlow, FLOWS } from '../cli/flows.js';
 import { awsCredentialsFound, DEFAULT_SANDBOX, NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../cli/home-sandbox.js';
 import type { Mode } from '../cli/mode.js';
+import { runExitCode } from '../cli/exit-code.js';
 import { argsForResume, describeRun, isBroken, runMeta, unfinishedRuns, type RunListing } from '../cli/runs.js';
 import { makeRuntime } from '../cli/runtime.js';
 import { ExitCode, UsageError } from '../engine/errors.js';
@@ -135,7 +136,7 @@ async function home(args: CliArgs, prompter: Prompter, out: (line: string) => vo
 }
 
 function exitCodeOf(result: RunResult): number {
-  return result.status === 'done' ? ExitCode.ok : result.status === 'cancelled' ? ExitCode.cancelled : ExitCode.failed;
+  return runExitCode(result);
 }
 
 function jsonResult(result: RunResult) {

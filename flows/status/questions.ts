@@ -1,0 +1,20 @@
+import type { Question } from '../../src/engine/types.js';
+import { rolloutQuestions } from '../rollout/questions.js';
+import { validateEnvName } from '../rollout/names.js';
+
+/**
+ * What every day-2 command (run, status, teardown) asks first: where (region), which app, which
+ * environment — the same questions, flags and defaults as `slipway rollout`. Kept light (no zod, no
+ * SDK): the command line knows the flags before any flow is loaded.
+ */
+export function environmentQuestions(defaults: { region?: string; app?: string; cwd?: string }): Question[] {
+  return rolloutQuestions(defaults).filter((q) => q.id === 'region' || q.id === 'app' || q.id === 'env');
+}
+
+/** `slipway status`: every environment unless `--env` names one. */
+export function statusQuestions(defaults: { region?: string; app?: string; cwd?: string }): Question[] {
+  return [
+    ...environmentQuestions(defaults).filter((q) => q.id !== 'env'),
+    { id: 'env', flag: '--env', advanced: true, message: 'Environment (empty: every environment of this app)', kind: 'text', default: '', validate: (v) => (v === '' ? undefined : validateEnvName(v)) },
+  ];
+}
