@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { environmentPath } from '../../../flows/rollout/environment-path.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
@@ -108,5 +109,72 @@ describe('slipway rollout against the sandbox', () => {
     expect(result.status).toBe('done');
     expect(result.summary.join('\n')).toContain('slipway rollout --env dev');
     expect(existsSync(environmentPath(w.runtime.cwd, 'dev'))).toBe(true);
+  });
+});
+
+describe('Ctrl-C during the watch', () => {
+  it('stops watching only: the deployment goes on, and running again re-attaches to the same deployment', async () => {
+    const w = await world();
+    w.sandbox.update((s) => {
+      s.ecs = { ...(s.ecs ?? {}), taskPhaseSeconds: 5 }; // slow: the deployment is still in progress when cancelled
+    });
+    const { runFlow } = await import('../../../src/engine/runner.js');
+    const { rolloutFlow } = await import('../../../flows/rollout/index.js');
+    const cancel = new AbortController();
+    const lines: string[] = [];
+    const first = await runFlow({
+      flow: rolloutFlow(w.runtime),
+      given: DEV,
+      prompter: quiet(),
+      acceptDefaults: true,
+      cancel: cancel.signal,
+      env: w.env,
+      emit: (e) => {
+        if (e.type === 'step-log') lines.push(e.line);
+        if (e.type === 'step-log' && e.stepId === 'watch' && /IN_PROGRESS/.test(e.line)) cancel.abort();
+      },
+    });
+    expect(first.status).toBe('cancelled');
+    expect(lines.some((l) => /goes on in AWS; `slipway rollout --env dev` watches it again/.test(l))).toBe(true);
+    const deploymentId = String((await import('../../../src/engine/journal.js')).readJournal(first.journalPath).steps.service?.outputs?.deploymentId);
+    w.sandbox.update((s) => {
+      s.ecs = { ...(s.ecs ?? {}), taskPhaseSeconds: 0.05 };
+    });
+    const again = await runRollout(w, quiet());
+    expect(again.result.status).toBe('done');
+    expect(again.result.resumed).toBe(true);
+    expect(again.how.service).toBe('confirmed');
+    expect(again.result.outputs.watch?.deploymentId).toBe(deploymentId);
+  });
+});
+
+describe('bad environments', () => {
+  it('subnets in one Availability Zone are refused before anything is created (an ALB needs two)', async () => {
+    const w = await world();
+    const { EC2Client, DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
+    const { attachSandbox } = await import('../../../src/aws/sandbox/attach.js');
+    const { writeEnvironment } = await import('../../../flows/rollout/environment.js');
+    const ec2 = attachSandbox(new EC2Client({ region: 'us-east-1', credentials: w.sandbox.adminCredentials() }), w.sandbox);
+    const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets?.find((s) => s.AvailabilityZone === 'us-east-1a');
+    writeEnvironment(w.runtime.cwd, 'dev', {
+      version: 1, launchType: 'FARGATE', containerPort: 8080, healthCheckPath: '/', healthCheckGracePeriodSeconds: 60, desiredCount: 1, cpu: 256, memory: 512,
+      cpuArchitecture: 'X86_64', environment: {}, network: { vpc: subnet!.VpcId!, subnets: [subnet!.SubnetId!], public: true }, logRetentionDays: 30, protected: false,
+    });
+    const { result } = await runRollout(w, quiet());
+    expect(result.failures[0]?.stepId).toBe('network');
+    expect(result.failures[0]?.error.why).toContain('at least two Availability Zones');
+    expect(w.sandbox.snapshot().ec2.securityGroups?.['us-east-1'] ?? {}).toEqual({});
+  });
+
+  it('a malformed environment file is refused with every problem named, and nothing is created', async () => {
+    const w = await world();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(w.runtime.cwd, 'slipway', 'environments'), { recursive: true });
+    writeFileSync(environmentPath(w.runtime.cwd, 'dev'), JSON.stringify({ version: 1, launchType: 'FARGATE', containerPort: 70000, healthCheckPath: 'health', cpu: 400, memory: 600 }));
+    const { result } = await runRollout(w, quiet());
+    expect(result.failures[0]?.stepId).toBe('environment');
+    const why = String(result.failures[0]?.error.why);
+    for (const key of ['containerPort', 'healthCheckPath', 'desiredCount', 'network']) expect(why).toContain(key);
+    expect(Object.keys(w.sandbox.snapshot().ecs?.clusters ?? {})).toHaveLength(0);
   });
 });
