@@ -28,6 +28,8 @@ const FAKES: Record<string, () => Promise<ServiceFake>> = {
   ECS: async () => (await import('./ecs.js')).ecsFake,
   'CloudWatch Logs': async () => (await import('./logs.js')).logsFake,
   'Elastic Load Balancing v2': async () => (await import('./elbv2.js')).elbv2Fake,
+  SSM: async () => (await import('./ssm.js')).ssmFake,
+  'Auto Scaling': async () => (await import('./autoscaling.js')).autoScalingFake,
 };
 
 /**
