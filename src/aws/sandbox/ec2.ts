@@ -1,6 +1,7 @@
 import { fault } from './errors.js';
 import { toEc2Error } from './ec2/common.js';
 import { keyPairOperations } from './ec2/key-pairs.js';
+import { launchTemplateOperations } from './ec2/launch-templates.js';
 import { networkOperations } from './ec2/network-operations.js';
 import { securityGroupOperations } from './ec2/security-group-operations.js';
 import { securityGroupRuleOperations } from './ec2/security-group-rules.js';
@@ -17,6 +18,7 @@ export const ec2Fake: ServiceFake = {
     ...securityGroupOperations,
     ...securityGroupRuleOperations,
     ...tagOperations,
+    ...launchTemplateOperations,
   },
   toError: toEc2Error,
   denied: (message) => fault('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403),
