@@ -3,6 +3,7 @@ import { bootstrapQuestions } from '../../flows/bootstrap/questions.js';
 import { publishQuestions } from '../../flows/publish/questions.js';
 import { rolloutQuestions } from '../../flows/rollout/questions.js';
 import { runQuestions } from '../../flows/run/questions.js';
+import { statusQuestions } from '../../flows/status/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 export interface FlowEntry {
@@ -40,6 +41,14 @@ export const FLOWS: FlowEntry[] = [
     questions: rolloutQuestions({}),
     checkGiven: async (given, cwd) => (await import('../../flows/rollout/environment.js')).checkGivenEnvironments(cwd, given),
     load: async (runtime) => (await import('../../flows/rollout/index.js')).rolloutFlow(runtime),
+  },
+  {
+    name: 'status',
+    label: 'See what runs where',
+    description: 'per environment: revision and image digest, task counts, rollout state, URL, the last failure diagnosed',
+    questions: statusQuestions({}),
+    checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
+    load: async (runtime) => (await import('../../flows/status/index.js')).statusFlow(runtime),
   },
   {
     name: 'run',

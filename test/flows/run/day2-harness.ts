@@ -10,14 +10,14 @@ export async function runDay2(
   flow: Flow<any>,
   world: { runtime: Runtime; env: NodeJS.ProcessEnv },
   given: Answers,
-  options: { prompter?: Prompter; cancel?: AbortSignal; onEvent?: (e: RunEvent) => void } = {},
+  options: { prompter?: Prompter; cancel?: AbortSignal; onEvent?: (e: RunEvent) => void; acceptDefaults?: boolean } = {},
 ) {
   const events: RunEvent[] = [];
   const result: RunResult = await runFlow({
     flow,
     given,
     prompter: options.prompter ?? new NonInteractivePrompter(),
-    acceptDefaults: true,
+    acceptDefaults: options.acceptDefaults ?? true,
     emit: (e) => {
       events.push(e);
       options.onEvent?.(e);

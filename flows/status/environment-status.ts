@@ -1,0 +1,139 @@
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { tolerate } from '../../src/aws/errors.js';
+import type { RolloutContext } from '../rollout/context.js';
+import { diagnose } from '../rollout/diagnosis/index.js';
+import { environmentPath, readEnvironment, type EnvironmentSettings } from '../rollout/environment.js';
+import { rolloutNames, rolloutTags } from '../rollout/names.js';
+import { asStopped, lastLogLines, targetHealth } from '../rollout/watch/gather.js';
+import type { EnvironmentStatus, LastFailure } from './schema.js';
+
+/**
+ * One environment as ECS and the load balancer see it now: the revision and image digest the
+ * PRIMARY deployment runs, its counts and rolloutState, the URL, and the last failure (a deployment
+ * that FAILED, or service tasks that stopped failing) with the rollout's diagnosis of it.
+ */
+export async function environmentStatus(context: RolloutContext, env: string): Promise<EnvironmentStatus> {
+  const c = forEnvironment(context, env);
+  const file = environmentPath(c.dir, env);
+  let settings: EnvironmentSettings | undefined;
+  let fileProblem: string | null = null;
+  try {
+    settings = readEnvironment(c.dir, env);
+    if (!settings) fileProblem = `${file} does not exist`;
+  } catch (error) {
+    fileProblem = (error as Error).message;
+  }
+  const common = { env, file, protected: settings?.protected ?? null, fileProblem, cluster: c.names.cluster, service: c.names.service };
+  const ecs = await c.ecs();
+  const described = await tolerate('not-found', () => ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }));
+  const service = described?.services?.find((s) => s.status === 'ACTIVE');
+  if (!service) {
+    return { ...common, deployed: false, message: `Nothing is deployed in ${env}: there is no service ${c.names.service} in cluster ${c.names.cluster}. \`slipway rollout --env ${env}\` deploys it.` };
+  }
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  const taskDefinitionArn = primary?.taskDefinition ?? service.taskDefinition ?? '';
+  const definition = taskDefinitionArn
+    ? (
+        await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }), { abortSignal: c.signal }).catch((error: Error) => {
+          if (error.name === 'ClientException') return undefined; // gone: the revision says enough
+          throw error;
+        })
+      )?.taskDefinition
+    : undefined;
+  const image = definition?.containerDefinitions?.find((k) => k.name === c.names.container)?.image ?? definition?.containerDefinitions?.[0]?.image ?? null;
+  const targetGroupArn = service.loadBalancers?.find((lb) => lb.targetGroupArn)?.targetGroupArn;
+  return {
+    ...common,
+    deployed: true,
+    revision: revisionOf(taskDefinitionArn),
+    taskDefinitionArn,
+    image,
+    imageDigest: /@(sha256:[0-9a-f]{64})$/.exec(image ?? '')?.[1] ?? null,
+    desiredCount: primary?.desiredCount ?? service.desiredCount ?? 0,
+    runningCount: primary?.runningCount ?? service.runningCount ?? 0,
+    pendingCount: primary?.pendingCount ?? service.pendingCount ?? 0,
+    rolloutState: (primary?.rolloutState as 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | undefined) ?? null,
+    rolloutStateReason: primary?.rolloutStateReason ?? null,
+    url: await loadBalancerUrl(c, targetGroupArn),
+    lastFailure: await lastFailure(c, service, targetGroupArn, settings),
+  };
+}
+
+/** The context of another environment of the same app: its names and tags. */
+function forEnvironment(c: RolloutContext, env: string): RolloutContext {
+  return { ...c, settings: { ...c.settings, env }, names: rolloutNames(c.settings.app, env), tags: rolloutTags(c.settings.app, env) };
+}
+
+export function revisionOf(taskDefinitionArn: string): string {
+  return taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
+}
+
+async function loadBalancerUrl(c: RolloutContext, targetGroupArn: string | undefined): Promise<string | null> {
+  if (!targetGroupArn) return null;
+  const elb = await c.elbv2();
+  const group = (await tolerate('not-found', () => elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [targetGroupArn] }), { abortSignal: c.signal })))?.TargetGroups?.[0];
+  const lbArn = group?.LoadBalancerArns?.[0];
+  if (!lbArn) return null;
+  const lb = (await tolerate('not-found', () => elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lbArn] }), { abortSignal: c.signal })))?.LoadBalancers?.[0];
+  return lb?.DNSName ? `http://${lb.DNSName}/` : null;
+}
+
+/** A stopped service task that says something went wrong (not a scale-in, a replacement or a person). */
+function failed(task: Task): boolean {
+  if (task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited') return true;
+  return /health check/i.test(task.stoppedReason ?? '');
+}
+
+/** Every stopped task of the service that ECS still shows (about an hour), newest first. */
+async function stoppedServiceTasks(c: RolloutContext): Promise<Task[]> {
+  const ecs = await c.ecs();
+  const arns = (await ecs.send(new ListTasksCommand({ cluster: c.names.cluster, serviceName: c.names.service, desiredStatus: 'STOPPED' }), { abortSignal: c.signal })).taskArns ?? [];
+  const tasks: Task[] = [];
+  for (let i = 0; i < arns.length; i += 100) {
+    tasks.push(...((await ecs.send(new DescribeTasksCommand({ cluster: c.names.cluster, tasks: arns.slice(i, i + 100) }), { abortSignal: c.signal })).tasks ?? []));
+  }
+  return tasks.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
+}
+
+async function lastFailure(c: RolloutContext, service: Service, targetGroupArn: string | undefined, settings: EnvironmentSettings | undefined): Promise<LastFailure | null> {
+  const stopped = (await stoppedServiceTasks(c)).filter(failed);
+  const failedDeployment = service.deployments?.find((d) => d.rolloutState === 'FAILED');
+  if (stopped.length === 0 && !failedDeployment) return null;
+  const revision = failedDeployment?.taskDefinition ?? stopped[0]?.taskDefinitionArn ?? '';
+  const ofRevision = stopped.filter((t) => t.taskDefinitionArn === revision);
+  const newest = ofRevision.find((t) => t.stopCode === 'EssentialContainerExited') ?? ofRevision[0];
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  const withTargetGroup: RolloutContext = {
+    ...c,
+    output: <T = string>(step: string, key: string): T => (step === 'target-group' && key === 'arn' ? (targetGroupArn as T) : c.output<T>(step, key)),
+  };
+  const d = diagnose({
+    deployment: service.deployments?.find((x) => x.taskDefinition === revision),
+    rolledBack: Boolean(primary?.taskDefinition && primary.taskDefinition !== revision),
+    stoppedTasks: ofRevision.map(asStopped),
+    events: (service.events ?? []).map((e) => e.message ?? ''),
+    targetHealth: targetGroupArn ? await targetHealth(withTargetGroup) : [],
+    logLines: await lastLogLines(c, newest?.taskArn),
+    settings: {
+      containerPort: settings?.containerPort ?? service.loadBalancers?.[0]?.containerPort ?? 8080,
+      healthCheckPath: settings?.healthCheckPath ?? '/',
+      healthCheckGracePeriodSeconds: settings?.healthCheckGracePeriodSeconds ?? service.healthCheckGracePeriodSeconds ?? 0,
+      cpuArchitecture: settings?.cpuArchitecture ?? 'X86_64',
+      cpu: settings?.cpu ?? 256,
+      memory: settings?.memory ?? 512,
+      executionRole: c.names.executionRole,
+      logGroup: c.names.logGroup,
+    },
+  });
+  const exitCode = newest?.containers?.find((k) => k.exitCode !== undefined)?.exitCode;
+  return {
+    taskArn: newest?.taskArn ?? null,
+    revision: revision ? revisionOf(revision) : null,
+    stoppedAt: newest?.stoppedAt?.toISOString() ?? null,
+    stopCode: newest?.stopCode ?? null,
+    stoppedReason: newest?.stoppedReason ?? null,
+    exitCode: exitCode ?? null,
+    diagnosis: { cause: d.cause, title: d.title, why: d.why, fix: d.fix, evidence: d.evidence, logLines: d.logLines ?? [] },
+  };
+}

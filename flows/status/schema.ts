@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * What `slipway status` reports, per environment. `slipway status --json` prints the result object
+ * every command prints with --json; its `outputs.report` is a StatusReport. Absent values are null,
+ * never missing keys, so scripts can rely on the shape.
+ */
+export const diagnosisSchema = z
+  .object({
+    cause: z.string(),
+    title: z.string(),
+    why: z.string(),
+    fix: z.string(),
+    /** The API fields (stoppedReason, events, target health) behind the verdict. */
+    evidence: z.array(z.string()),
+    logLines: z.array(z.string()),
+  })
+  .strict();
+
+export const lastFailureSchema = z
+  .object({
+    /** The newest failed task of the failing revision (null when none was ever placed). */
+    taskArn: z.string().nullable(),
+    revision: z.string().nullable(),
+    stoppedAt: z.iso.datetime().nullable(),
+    stopCode: z.string().nullable(),
+    stoppedReason: z.string().nullable(),
+    exitCode: z.number().int().nullable(),
+    diagnosis: diagnosisSchema,
+  })
+  .strict();
+
+const common = {
+  env: z.string(),
+  /** slipway/environments/<env>.json */
+  file: z.string(),
+  /** From the environment file; null when it cannot be read. */
+  protected: z.boolean().nullable(),
+  /** Why the environment file could not be read, or null. */
+  fileProblem: z.string().nullable(),
+  cluster: z.string(),
+  service: z.string(),
+};
+
+export const notDeployedSchema = z
+  .object({
+    ...common,
+    deployed: z.literal(false),
+    message: z.string(),
+  })
+  .strict();
+
+export const deployedSchema = z
+  .object({
+    ...common,
+    deployed: z.literal(true),
+    /** `family:revision` the PRIMARY deployment runs. */
+    revision: z.string(),
+    taskDefinitionArn: z.string(),
+    image: z.string().nullable(),
+    imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable(),
+    desiredCount: z.number().int().min(0),
+    runningCount: z.number().int().min(0),
+    pendingCount: z.number().int().min(0),
+    rolloutState: z.enum(['IN_PROGRESS', 'COMPLETED', 'FAILED']).nullable(),
+    rolloutStateReason: z.string().nullable(),
+    /** http://<load balancer DNS name>/ */
+    url: z.string().url().nullable(),
+    lastFailure: lastFailureSchema.nullable(),
+  })
+  .strict();
+
+export const environmentStatusSchema = z.discriminatedUnion('deployed', [notDeployedSchema, deployedSchema]);
+
+export const statusReportSchema = z
+  .object({
+    app: z.string(),
+    region: z.string(),
+    account: z.string(),
+    environments: z.array(environmentStatusSchema),
+  })
+  .strict();
+
+/** The whole line `slipway status --json` prints (the common result object around the report). */
+export const statusJsonSchema = z.looseObject({
+  flow: z.literal('status'),
+  status: z.enum(['done', 'failed', 'cancelled']),
+  exitCode: z.number().int(),
+  outputs: z.looseObject({ report: statusReportSchema }),
+});
+
+export type Diagnosis = z.infer<typeof diagnosisSchema>;
+export type LastFailure = z.infer<typeof lastFailureSchema>;
+export type EnvironmentStatus = z.infer<typeof environmentStatusSchema>;
+export type StatusReport = z.infer<typeof statusReportSchema>;
