@@ -4,6 +4,7 @@ import { publishQuestions } from '../../flows/publish/questions.js';
 import { rolloutQuestions } from '../../flows/rollout/questions.js';
 import { runQuestions } from '../../flows/run/questions.js';
 import { statusQuestions } from '../../flows/status/questions.js';
+import { teardownQuestions } from '../../flows/teardown/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 export interface FlowEntry {
@@ -57,6 +58,14 @@ export const FLOWS: FlowEntry[] = [
     questions: runQuestions({}),
     checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
     load: async (runtime) => (await import('../../flows/run/index.js')).runFlow(runtime),
+  },
+  {
+    name: 'teardown',
+    label: 'Tear down an environment',
+    description: 'deletes what slipway made for it, found by its tags, after you type its name; the environment file stays',
+    questions: teardownQuestions({}),
+    checkGiven: async (given, cwd) => (await import('../../flows/rollout/environment.js')).checkGivenEnvironments(cwd, given),
+    load: async (runtime) => (await import('../../flows/teardown/index.js')).teardownFlow(runtime),
   },
   {
     name: 'doctor',

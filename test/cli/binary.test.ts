@@ -150,7 +150,7 @@ describe('the built binary', async () => {
     const run = await slipway(['--json'], h.env);
     expect(run.code).toBe(0);
     const listing = JSON.parse(run.stdout) as { flows: { name: string }[]; runs: unknown[] };
-    expect(listing.flows.map((f) => f.name)).toEqual(['bootstrap', 'publish', 'rollout', 'doctor']);
+    expect(listing.flows.map((f) => f.name)).toEqual(['bootstrap', 'publish', 'rollout', 'status', 'run', 'teardown', 'doctor']);
     expect(listing.runs).toEqual([]);
   });
 

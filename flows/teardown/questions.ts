@@ -1,0 +1,11 @@
+import type { Question } from '../../src/engine/types.js';
+import { environmentQuestions } from '../status/questions.js';
+
+/** `slipway teardown --env <env> [--delete-logs] [--approve]`. */
+export function teardownQuestions(defaults: { region?: string; app?: string; cwd?: string }): Question[] {
+  return [
+    ...environmentQuestions(defaults),
+    { id: 'deleteLogs', flag: '--delete-logs', message: 'Delete its log group too (the logs are gone for good)?', kind: 'confirm', default: false },
+    { id: 'approve', flag: '--approve', advanced: true, message: 'Delete without typing the environment’s name (for pipelines with their own approval)', kind: 'confirm', default: false },
+  ];
+}
