@@ -6,13 +6,16 @@ import {
   ClusterNotFoundException,
   ECSServiceException,
   InvalidParameterException,
+  ResourceInUseException,
   ResourceNotFoundException,
   ServerException,
   ServiceNotActiveException,
   ServiceNotFoundException,
 } from '@aws-sdk/client-ecs';
 import { fault, type ModeledCtor, type ResponseMetadata, type SandboxFault } from './errors.js';
+import { capacityOperations } from './ecs/capacity.js';
 import { clusterOperations } from './ecs/clusters.js';
+import { containerInstanceOperations } from './ecs/container-instances.js';
 import { deploymentOperations } from './ecs/deployments.js';
 import { expressOperations } from './ecs/express.js';
 import { serviceOperations } from './ecs/services.js';
@@ -32,6 +35,7 @@ const MODELED: Record<string, ModeledCtor> = {
   ClusterContainsTasksException,
   ClusterNotFoundException,
   InvalidParameterException,
+  ResourceInUseException,
   ResourceNotFoundException,
   ServerException,
   ServiceNotActiveException,
@@ -70,6 +74,8 @@ export const ecsFake: ServiceFake = {
     ...deploymentOperations,
     ...tagOperations,
     ...expressOperations,
+    ...capacityOperations,
+    ...containerInstanceOperations,
   },
   toError: toEcsError,
   denied: (message) => fault('AccessDeniedException', message, 400),

@@ -2,6 +2,7 @@ import type { NetworkConfiguration } from '@aws-sdk/client-ecs';
 import { visible } from '../caller.js';
 import { evaluate } from '../policy.js';
 import type { IamRole, SandboxState } from '../state.js';
+import { placementProblem, scaleOutFor } from './container-instances.js';
 import type { EcsTaskDefinition } from './state.js';
 
 /**
@@ -17,12 +18,15 @@ export interface Launch {
   def: EcsTaskDefinition;
   launchType: string;
   networkConfiguration?: NetworkConfiguration;
+  /** The cluster: EC2 tasks are placed on its container instances (container-instances.ts). */
+  cluster?: string;
 }
 
 /** Why ECS will not start a task at all: RunTask rejects the call, a service reports it in an event. */
 export type Blocker =
   | { kind: 'capacity'; reason: string }
-  | { kind: 'no-instances' }
+  /** `reason`/`code`: registered instances are too full or too small (ECS's closest match, RunTask's RESOURCE:*). */
+  | { kind: 'no-instances'; reason?: string; code?: string }
   | { kind: 'client'; message: string };
 
 export const FARGATE_CAPACITY = 'Capacity is unavailable at this time. Please try again later or in a different availability zone';
@@ -78,8 +82,15 @@ export function parseImage(state: SandboxState, image: string): { host?: string;
 
 /** Checks ECS makes when it launches: capacity, then the roles it must assume. */
 export function launchBlocker(state: SandboxState, launch: Launch, now: number): Blocker | undefined {
-  if (launch.launchType === 'EC2' || launch.launchType === 'EXTERNAL') return { kind: 'no-instances' };
-  if (state.scenario === 'no-capacity') return { kind: 'capacity', reason: FARGATE_CAPACITY };
+  if (launch.launchType === 'EC2' && launch.cluster !== undefined) {
+    const problem = placementProblem(state, launch.region, launch.cluster, launch.def, now);
+    if (problem) {
+      // The placement ECS could not make is what its managed scaling grows the cluster's capacity for.
+      scaleOutFor(state, launch.region, launch.cluster, launch.def, now);
+      return { kind: 'no-instances', ...problem };
+    }
+  } else if (launch.launchType === 'EC2' || launch.launchType === 'EXTERNAL') return { kind: 'no-instances' };
+  if (state.scenario === 'no-capacity' && launch.launchType !== 'EC2') return { kind: 'capacity', reason: FARGATE_CAPACITY };
   for (const arn of [launch.def.executionRoleArn, launch.def.taskRoleArn]) {
     if (!arn) continue;
     const role = roleByArn(state, arn);

@@ -73,7 +73,7 @@ export function newDeployment(sim: Sim, service: EcsService, t: number, taskDefi
 function blockerEvent(blocker: Blocker): string {
   switch (blocker.kind) {
     case 'no-instances':
-      return 'was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.';
+      return `was unable to place a task because no container instance met all of its requirements. ${blocker.reason ?? 'Reason: No Container Instances were found in your cluster.'} For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`;
     case 'capacity':
       return `was unable to place a task. Reason: ${blocker.reason}. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`;
     case 'client':
@@ -84,7 +84,7 @@ function blockerEvent(blocker: Blocker): string {
 function launch(sim: Sim, service: EcsService, d: EcsDeployment, t: number, count: number): void {
   const def = findTaskDefinition(sim.state, service.region, d.taskDefinition);
   if (!def) return;
-  const spec = { region: service.region, def, launchType: d.launchType, networkConfiguration: d.networkConfiguration };
+  const spec = { region: service.region, def, launchType: d.launchType, networkConfiguration: d.networkConfiguration, cluster: service.cluster };
   const blocker = launchBlocker(sim.state, spec, t);
   if (blocker) {
     // Placement failures repeat (throttled) and never count towards the circuit breaker.

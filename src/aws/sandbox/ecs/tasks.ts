@@ -35,8 +35,9 @@ function runTask(input: RunTaskRequest, ctx: CallContext): Out<RunTaskResponse> 
   for (const override of input.overrides?.containerOverrides ?? []) {
     if (!def.containerDefinitions.some((c) => c.name === override.name)) throw invalidParameter(`Override for container named ${override.name} is not a container in the TaskDefinition.`);
   }
-  const launch = { region: ctx.region, def, launchType, networkConfiguration };
+  const launch = { region: ctx.region, def, launchType, networkConfiguration, cluster: cluster.name };
   const blocker = launchBlocker(ctx.state, launch, ctx.now);
+  if (blocker?.kind === 'no-instances' && blocker.code) return { tasks: [], failures: Array.from({ length: count }, () => ({ arn: def.arn, reason: blocker.code })) };
   if (blocker?.kind === 'no-instances') throw invalidParameter('No Container Instances were found in your cluster.');
   if (blocker?.kind === 'client') throw clientError(blocker.message);
   if (blocker?.kind === 'capacity') return { tasks: [], failures: Array.from({ length: count }, () => ({ arn: def.arn, reason: blocker.reason })) };
