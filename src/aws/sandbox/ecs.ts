@@ -18,6 +18,7 @@ import { clusterOperations } from './ecs/clusters.js';
 import { containerInstanceOperations } from './ecs/container-instances.js';
 import { deploymentOperations } from './ecs/deployments.js';
 import { expressOperations } from './ecs/express.js';
+import { serviceRevisionOperations } from './ecs/express-resources.js';
 import { serviceOperations } from './ecs/services.js';
 import { tagOperations } from './ecs/tags.js';
 import { taskDefinitionOperations } from './ecs/task-definitions.js';
@@ -76,6 +77,7 @@ export const ecsFake: ServiceFake = {
     ...expressOperations,
     ...capacityOperations,
     ...containerInstanceOperations,
+    ...serviceRevisionOperations,
   },
   toError: toEcsError,
   denied: (message) => fault('AccessDeniedException', message, 400),

@@ -151,7 +151,7 @@ describe('ECS container instances from an Auto Scaling group', () => {
     expect(group.DesiredCapacity).toBe(1);
   });
 
-  it('DeregisterContainerInstance takes an instance out: INACTIVE, listed only when asked for', async () => {
+  it('DeregisterContainerInstance takes an instance out: INACTIVE, no longer listed, still described', async () => {
     const world = await capacityWorld();
     await instanceProfile(world);
     await capacityGroup(world);
@@ -160,7 +160,7 @@ describe('ECS container instances from an Auto Scaling group', () => {
     const out = (await world.ecs.send(new DeregisterContainerInstanceCommand({ cluster: CLUSTER, containerInstance: ci!.containerInstanceArn }))).containerInstance!;
     expect(out.status).toBe('INACTIVE');
     expect(await containerInstances(world)).toEqual([]);
-    const inactive = (await world.ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER, status: 'INACTIVE' }))).containerInstanceArns;
-    expect(inactive).toEqual([ci!.containerInstanceArn]);
+    const described = (await world.ecs.send(new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: [ci!.containerInstanceArn!] }))).containerInstances;
+    expect(described?.map((c) => [c.status, c.agentConnected])).toEqual([['INACTIVE', false]]);
   });
 });
