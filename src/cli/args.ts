@@ -59,11 +59,12 @@ export function commandOf(argv: string[]): string | undefined {
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false }).positionals[0];
 }
 
-export function parseCli(argv: string[]): CliArgs {
+export function parseCli(given: string[]): CliArgs {
   // First pass, tolerant, only to find the command; the second knows that command's flags.
-  const first = commandOf(argv);
+  const first = commandOf(given);
   const command = first ?? 'home';
   const flow = findFlow(command);
+  const argv = withBareYesNo(given, new Set((flow?.questions ?? []).filter((q) => q.kind === 'confirm').map((q) => q.flag)));
   if (command !== 'home' && command !== 'resume' && !flow) throw new ArgsError(`Unknown command "${command}".`);
   if (first === 'home') throw new ArgsError('Unknown command "home".');
   // A question whose flag is `--` takes the words after `--` (as a JSON array), not an option.
@@ -120,6 +121,23 @@ export function parseCli(argv: string[]): CliArgs {
     help: flag('help'),
     version: flag('version'),
   };
+}
+
+/**
+ * A yes/no flag may stand alone (`--approve`) or take a value (`--approve no`): a bare one gets "yes"
+ * inserted, so parseArgs (which has no optional values) sees every flow flag with its value.
+ */
+function withBareYesNo(argv: string[], flags: Set<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    out.push(word);
+    if (word === '--') return [...out, ...argv.slice(i + 1)];
+    // Bare when nothing follows or the next word is another option; a wrong word stays its value (and is refused as such).
+    const next = argv[i + 1];
+    if (flags.has(word) && (next === undefined || next.startsWith('-'))) out.push('yes');
+  }
+  return out;
 }
 
 export const USAGE = `slipway — set up AWS safely, publish to ECR, roll out to ECS; resumable at every step.
