@@ -4,7 +4,8 @@ import { environmentQuestions } from '../status/questions.js';
 /** `slipway teardown --env <env> [--delete-logs] [--approve]`. */
 export function teardownQuestions(defaults: { region?: string; app?: string; cwd?: string }): Question[] {
   return [
-    ...environmentQuestions(defaults),
+    // No default environment: what is deleted is always named (asked, or --env), never taken with --yes.
+    ...environmentQuestions(defaults).map((q) => (q.id === 'env' ? { ...q, default: undefined, message: 'Environment to tear down' } : q)),
     { id: 'deleteLogs', flag: '--delete-logs', message: 'Delete its log group too (the logs are gone for good)?', kind: 'confirm', default: false },
     { id: 'approve', flag: '--approve', advanced: true, message: 'Delete without typing the environment’s name (for pipelines with their own approval)', kind: 'confirm', default: false },
   ];

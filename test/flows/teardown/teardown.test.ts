@@ -114,6 +114,13 @@ describe('slipway teardown', () => {
     expect(tasksAsOne(taggedFor(w.sandbox.snapshot(), 'dev'))).toEqual(DEV_BEFORE);
   });
 
+  it('never takes a default environment: --yes without --env is a missing answer naming --env', async () => {
+    const w = await world();
+    const error = await runDay2(teardownFlow(w.runtime), w, { region: 'us-east-1', app: 'todo', approve: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).fix).toContain('--env');
+  });
+
   it('stops a one-off task still running before the cluster goes', async () => {
     const w = await world();
     await twoEnvironmentsAndLookAlikes(w);
