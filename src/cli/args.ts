@@ -145,6 +145,10 @@ export const USAGE = `slipway — set up AWS safely, publish to ECR, roll out to
 Usage:
   slipway                      home screen: start a flow, resume or discard an unfinished run
   slipway doctor               check this machine: Node, Docker, buildx, credentials, identity, region, ~/.aws modes
+  slipway status [--env <e>]   what runs where: revision, digest, counts, rollout state, URL, last failure
+  slipway run --env <e> -- <command…>
+                               run a command once in a task of the environment; exits with its exit code
+  slipway teardown --env <e>   delete what slipway made for an environment (type its name, or --approve)
   slipway resume               list unfinished runs and pick one to resume or discard
   slipway resume <n>           resume run number n (as numbered by \`slipway resume --list\`)
   slipway resume <n> --discard delete run n's journal (AWS resources are left as they are)

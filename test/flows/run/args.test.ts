@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgsError, parseCli } from '../../../src/cli/args.js';
+import { ArgsError, parseCli, USAGE } from '../../../src/cli/args.js';
 import { parseCommand, showCommand } from '../../../flows/run/command.js';
 
 describe('the words after --', () => {
@@ -21,6 +21,10 @@ describe('the words after --', () => {
     expect(() => parseCli(['status', '--', 'x'])).toThrow(/Unexpected argument "x" after "--"/);
     expect(() => parseCli(['--', 'run'])).toThrow(/goes before "--"/);
     expect(() => parseCli(['run', 'migrate'])).toThrow(/Unexpected argument "migrate"/);
+  });
+
+  it('the help shows where the command goes', () => {
+    expect(USAGE).toContain('slipway run --env <e> -- <command…>');
   });
 
   it('a bare -- gives no command (it is asked, or its absence named)', () => {
