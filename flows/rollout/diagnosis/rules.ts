@@ -159,6 +159,9 @@ export const RULES: Rule[] = [
       };
     },
   },
+  // EC2 capacity first: their reasons are precise where the general placement rule below is not.
+  { cause: 'no-capacity', match: (e) => noContainerInstances(e) },
+  { cause: 'no-capacity', match: (e) => insufficientResources(e) },
   {
     cause: 'no-capacity',
     match: (e) => {
@@ -184,6 +187,111 @@ export const RULES: Rule[] = [
         : undefined,
   },
 ];
+
+/**
+ * What the watch of an EC2 environment adds to the evidence: its container instances and the Auto Scaling
+ * group behind them (ListContainerInstances/DescribeContainerInstances, DescribeAutoScalingGroups,
+ * DescribeScalingActivities).
+ */
+export interface CapacityEvidence {
+  cluster: string;
+  /** Container instances ACTIVE in the cluster, and how many of them have a connected agent. */
+  registered: number;
+  connected: number;
+  /** The most CPU units and MiB one registered instance still has free. */
+  largestFree?: { cpu: number; memory: number };
+  group?: { name: string; desiredCapacity: number; minSize: number; maxSize: number; inService: number; instanceType?: string };
+  /** The last launch Auto Scaling could not make (its StatusMessage). */
+  launchFailure?: string;
+}
+
+export type Ec2Evidence = Evidence & { capacity?: CapacityEvidence };
+
+const capacityOf = (e: Evidence) => (e as Ec2Evidence).capacity;
+const NO_INSTANCES = /No Container Instances were found in your cluster/i;
+const TOO_SMALL = /has insufficient (memory|CPU units?|CPU) available/i;
+
+/**
+ * troubleshooting.md §3.2, "nothing registered": ECS found no container instance in the cluster. The
+ * capacity evidence says why — a group kept at 0, launches EC2 refuses, or instances whose agent never
+ * joined — and the fix follows from it.
+ */
+export function noContainerInstances(e: Evidence): Omit<Diagnosis, 'cause'> | undefined {
+  const hit = e.events.find((m) => NO_INSTANCES.test(m));
+  const capacity = capacityOf(e);
+  const none = capacity !== undefined && capacity.registered === 0;
+  if (!hit && !(none && e.events.some((m) => /unable to place a task/i.test(m)))) return undefined;
+  const evidence = [hit ?? e.events.find((m) => /unable to place a task/i.test(m)) ?? ''].filter(Boolean).map(quote);
+  const group = capacity?.group;
+  const title = 'No EC2 container instances are registered in the cluster';
+  if (capacity?.launchFailure) {
+    return {
+      title,
+      why: `Auto Scaling cannot launch the instances: ${capacity.launchFailure}`,
+      fix: /key pair/i.test(capacity.launchFailure)
+        ? 'Set "ec2.keyPair" to a key pair of this region (`slipway bootstrap` imports one) or remove it, then roll out again.'
+        : /Instance Profile/i.test(capacity.launchFailure)
+          ? 'A new instance profile takes a little while to reach EC2: wait a minute and roll out again (slipway waits for it). If it repeats, check that the instance profile ecsInstanceRole exists.'
+          : /architecture/i.test(capacity.launchFailure)
+            ? 'Make "ec2.instanceType" and "cpuArchitecture" agree (t3.* is X86_64, t4g.* ARM64), then roll out again.'
+            : 'Fix what Auto Scaling reports (its scaling activities in the EC2 console), then roll out again.',
+      evidence: [...evidence, quote(capacity.launchFailure)],
+    };
+  }
+  if (group && group.maxSize === 0) {
+    return {
+      title,
+      why: `The Auto Scaling group ${group.name} may run no instances at all (maxSize 0), so ECS has nowhere to place the tasks — not even by scaling out.`,
+      fix: 'Raise "ec2.maxSize" and "ec2.desiredCapacity" in the environment file (e.g. 1 and 2), then roll out again.',
+      evidence: [...evidence, `Auto Scaling group ${group.name}: desired ${group.desiredCapacity}, min ${group.minSize}, max ${group.maxSize}`],
+    };
+  }
+  if (group && group.desiredCapacity === 0) {
+    return {
+      title,
+      why: `The Auto Scaling group ${group.name} wants 0 instances. ECS managed scaling should raise it (up to ${group.maxSize}) for tasks that wait; until an instance has registered, nothing runs.`,
+      fix: 'Set "ec2.desiredCapacity" (and "ec2.minSize") to at least 1 in the environment file and roll out again; or wait a few minutes for managed scaling.',
+      evidence: [...evidence, `Auto Scaling group ${group.name}: desired 0, min ${group.minSize}, max ${group.maxSize}`],
+    };
+  }
+  if (group && group.inService > 0) {
+    return {
+      title,
+      why: `${group.inService} instance${group.inService === 1 ? ' runs' : 's run'} in ${group.name}, but no ECS agent joined ${capacity?.cluster}: the instance profile lacks AmazonEC2ContainerServiceforEC2Role, ECS_CLUSTER in the user data names another cluster, the AMI is not ECS-optimized, or the instances cannot reach the ECS endpoint (no public IP, NAT or VPC endpoint).`,
+      fix: `Check the instance role (ecsInstanceRole) and the launch template's user data; on an instance, \`curl -s localhost:51678/v1/metadata\` shows the cluster it joined and /var/log/ecs/ecs-agent.log why not.`,
+      evidence: [...evidence, `Auto Scaling group ${group.name}: ${group.inService} InService, 0 registered in ${capacity?.cluster}`],
+    };
+  }
+  return {
+    title,
+    why: group
+      ? `The Auto Scaling group ${group.name} has no instance in service yet (desired ${group.desiredCapacity}); they start and register within a few minutes.`
+      : 'No instance has joined the cluster: the Auto Scaling group is at 0 or failing to launch, or the agent cannot register (instance profile, ECS_CLUSTER, network).',
+    fix: group ? `Run \`slipway rollout --env <env>\` again in a few minutes to watch it; the group's scaling activities say what holds it up.` : 'Check the Auto Scaling group (desired capacity, scaling activities) and the instance role.',
+    evidence,
+  };
+}
+
+/**
+ * troubleshooting.md §3.2, "insufficient memory/CPU": instances are registered, but none has room for
+ * another task of this size (too small a type, or full).
+ */
+export function insufficientResources(e: Evidence): Omit<Diagnosis, 'cause'> | undefined {
+  const hit = e.events.find((m) => TOO_SMALL.test(m));
+  if (!hit) return undefined;
+  const memory = /memory/i.test(TOO_SMALL.exec(hit)?.[1] ?? '');
+  const capacity = capacityOf(e);
+  const free = capacity?.largestFree;
+  const type = capacity?.group?.instanceType;
+  const need = memory ? `${e.settings.memory} MiB` : `${e.settings.cpu} CPU units`;
+  const have = free ? (memory ? `${free.memory} MiB` : `${free.cpu} CPU units`) : undefined;
+  return {
+    title: `The EC2 instances have too little ${memory ? 'memory' : 'CPU'} free for another task`,
+    why: `Each task reserves ${need} on an instance${have ? `; the roomiest ${type ?? 'instance'} has ${have} free` : ''}. A rolling deployment needs room for the new tasks beside the old ones.`,
+    fix: `Choose a larger "ec2.instanceType", allow more instances ("ec2.maxSize", so managed scaling can add one), or give the task less ${memory ? '"memory"' : '"cpu"'} in the environment file; then roll out again.`,
+    evidence: [quote(hit), ...(capacity?.group ? [`Auto Scaling group ${capacity.group.name}: ${capacity.registered} registered, desired ${capacity.group.desiredCapacity}, max ${capacity.group.maxSize}`] : [])],
+  };
+}
 
 function exitMeaning(code: number | undefined): string {
   switch (code) {
