@@ -52,7 +52,9 @@ export function attachSandbox<C extends SandboxableClient>(client: C, sandbox: S
     return { output, response: {} } as InitializeHandlerOutput<object>;
   };
   client.middlewareStack.remove(SANDBOX_MIDDLEWARE);
-  client.middlewareStack.add(middleware, { step: 'initialize', priority: 'high', name: SANDBOX_MIDDLEWARE });
+  // With faults (npm run verify, SLIPWAY_SANDBOX_FAULTS) the sandbox answers beneath the SDK's retries.
+  const placed = sandbox.faults?.wrap(sandbox, serviceId, middleware as never, () => resolveCredentials(client)) ?? { middleware, placement: { step: 'initialize', priority: 'high' } as const };
+  client.middlewareStack.add(placed.middleware as never, { ...placed.placement, name: SANDBOX_MIDDLEWARE } as never);
   return client;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { stateDir } from '../../engine/paths.js';
+import { FaultInjector, faultsFromEnv, type FaultOptions } from './faults.js';
 import { checkRegistry } from './registry-client.js';
 import { newAccountState, SANDBOX_ADMIN } from './seed.js';
 import type { SandboxRegistry, SandboxState } from './state.js';
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   registry?: SandboxRegistry;
   /** The wall clock beneath the sandbox clock; tests inject one instead of sleeping. */
   now?: () => number;
+  /** Throttling, 5xx, resets, timeouts and an expired session, beneath the SDK's retries (faults.ts); else SLIPWAY_SANDBOX_FAULTS. */
+  faults?: FaultOptions;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -58,6 +61,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
  */
 export class Sandbox {
   readonly clock: SandboxClock;
+  readonly faults?: FaultInjector;
   private state: SandboxState;
   private readonly wallClock: () => number;
   private loadedVersion = '';
@@ -68,6 +72,8 @@ export class Sandbox {
     options: SandboxOptions = {},
   ) {
     this.wallClock = options.now ?? Date.now;
+    const faults = options.faults ?? faultsFromEnv(options.env ?? process.env);
+    if (faults) this.faults = new FaultInjector(faults);
     const registry = options.registry && checkRegistry(options.registry);
     if (file && existsSync(file)) {
       this.state = this.read(file);
