@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { checkRegistry, RegistryError } from '../aws/sandbox/registry-client.js';
 import type { SandboxRegistry } from '../aws/sandbox/state.js';
+import { checkNamedProfile } from '../aws/profile-check.js';
 import { createSandbox } from '../aws/sandbox/store.js';
+import { checkStateDirWritable } from '../engine/state-check.js';
 import { resolveAwsSettings, validateEndpoint, validateRegion } from '../aws/settings.js';
 import { UsageError } from '../engine/errors.js';
 import { stateDir } from '../engine/paths.js';
@@ -23,7 +25,13 @@ export function makeRuntime(args: CliArgs, env: NodeJS.ProcessEnv = process.env,
   if (args.profile !== undefined && !PROFILE.test(args.profile)) {
     throw new UsageError(`--profile: "${args.profile}" is not a profile name.`, { fix: 'Profile names are letters, digits and _ . @ + = , - (see ~/.aws/config).' });
   }
-  if (args.sandbox !== undefined) return sandboxRuntime(args, env, fallbackRegion);
+  checkStateDirWritable(env);
+  if (args.sandbox !== undefined) {
+    const runtime = sandboxRuntime(args, env, fallbackRegion);
+    if (args.profile !== undefined) checkNamedProfile(args.profile, runtime.env);
+    return runtime;
+  }
+  if (args.profile !== undefined) checkNamedProfile(args.profile, env);
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region ?? fallbackRegion, endpointUrl: args.endpointUrl }, env);
   return { aws, env, platform: process.platform, cwd: process.cwd() };
 }
