@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { explainAwsError } from '../../src/aws/errors.js';
-import type { Flow, Outputs } from '../../src/engine/types.js';
+import type { Answers, Flow, Outputs, Question } from '../../src/engine/types.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';
 import type { Runtime } from '../shared/runtime.js';
 import { rolloutClients, rolloutContext, type RolloutContext } from './context.js';
@@ -18,23 +18,40 @@ import { loadBalancerSecurityGroup, taskSecurityGroup } from './steps/security-g
 import { service } from './steps/service.js';
 import { taskDefinition } from './steps/task-definition.js';
 import { watch } from './steps/watch.js';
+import { ec2Steps, expressSteps, expressSummary, launchTypeFor } from './targets/index.js';
 
 /** What a rollout creates, in order; the approval lists the ones that do not exist yet. */
 const RESOURCES = [loadBalancerSecurityGroup, taskSecurityGroup, executionRole, logGroup, cluster, loadBalancer, targetGroup, listener];
 
+/** The Fargate service (chapter 14): the first target, and the default. */
+const FARGATE_STEPS = [identity, environment, image, network, approvalStep(RESOURCES), ...RESOURCES, taskDefinition, service, watch];
+
 /**
  * `slipway rollout --env <env>`: chapters 4, 13 and 14 of the book with direct ECS calls — the last
- * published image, by digest, on a Fargate service behind a load balancer, watched until it runs or
- * fails with a diagnosis.
+ * published image, by digest, watched until it runs or fails with a diagnosis — on the target the
+ * environment names (`launchType`): a Fargate service behind a load balancer, EC2 capacity of an Auto
+ * Scaling group behind the same load balancer, or ECS Express Mode.
  */
 export function rolloutFlow(runtime: Runtime): Flow<RolloutContext> {
   const clients = rolloutClients(runtime);
   const saved = readProjectSettings(runtime.cwd);
+  // The steps depend on the environment's target, known once the answers are: the runner reads `steps`
+  // after resolving them (every question's `when` sees the answers object, resumed runs included).
+  let answersSeen: Answers | undefined;
+  const seeing = (q: Question): Question => ({
+    ...q,
+    when: (answers) => {
+      answersSeen = answers;
+      return q.when ? q.when(answers) : true;
+    },
+  });
+  let steps: { key: string; list: Flow<RolloutContext>['steps'] } | undefined;
   return {
     name: 'rollout',
     title: 'Roll out',
-    questions: rolloutQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
+    questions: rolloutQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }).map(seeing),
     target: async (answers, prompter) => {
+      answersSeen = answers;
       const region = String(answers.region);
       try {
         const sts = await clients<STSClient>('sts', region, prompter);
@@ -45,9 +62,14 @@ export function rolloutFlow(runtime: Runtime): Flow<RolloutContext> {
       }
     },
     context: rolloutContext(runtime, clients),
-    steps: [identity, environment, image, network, approvalStep(RESOURCES), ...RESOURCES, taskDefinition, service, watch],
+    // One list per target, the same objects on every read of one run.
+    get steps() {
+      const key = launchTypeFor(runtime.cwd, answersSeen);
+      if (steps?.key !== key) steps = { key, list: key === 'EC2' ? ec2Steps() : key === 'EXPRESS' ? expressSteps() : FARGATE_STEPS };
+      return steps.list;
+    },
     explainError: (error, step) => explainAwsError(error, step.title),
-    summary: (outputs) => rolloutSummary(outputs),
+    summary: (outputs) => expressSummary(outputs) ?? rolloutSummary(outputs),
   };
 }
 
