@@ -61,11 +61,14 @@ export function rolloutClients(runtime: Runtime) {
 
 export type RolloutClients = ReturnType<typeof rolloutClients>;
 
-export function rolloutContext(runtime: Runtime, clients: RolloutClients) {
+/**
+ * `sandboxStorage`: a rollout looks images up in the sandbox's registry, so it restarts slipway's own
+ * if it died (a reboot); the day-2 commands (status, run, teardown) never look at images and pass false.
+ */
+export function rolloutContext(runtime: Runtime, clients: RolloutClients, options: { sandboxStorage?: boolean } = {}) {
   return async (base: StepContext): Promise<RolloutContext> => {
-    // A sandbox whose ECR keeps images in slipway's own registry: restart it if it died (a reboot),
-    // or the image lookups fail. A sandbox without one keeps recorded images and starts none.
-    if (runtime.sandbox?.snapshot().ecr?.registry) {
+    // A sandbox without a registry keeps recorded images and starts none.
+    if ((options.sandboxStorage ?? true) && runtime.sandbox?.snapshot().ecr?.registry) {
       const { prepareSandboxStorage } = await import('../../src/aws/sandbox/local-registry.js');
       await prepareSandboxStorage(runtime.sandbox, runtime.env);
     }

@@ -1,18 +1,10 @@
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { explainAwsError } from '../../src/aws/errors.js';
 import { UsageError } from '../../src/engine/errors.js';
-import type { Answers, Outputs, Step, StepContext, Target } from '../../src/engine/types.js';
+import type { Answers, Step, Target } from '../../src/engine/types.js';
 import type { Prompter } from '../../src/engine/prompter.js';
-import type { RolloutClients, RolloutContext } from '../rollout/context.js';
+import { rolloutContext, type RolloutClients, type RolloutContext } from '../rollout/context.js';
 import { environmentPath, readEnvironment, type EnvironmentSettings } from '../rollout/environment.js';
-import { rolloutNames, rolloutTags } from '../rollout/names.js';
-import { typedRolloutAnswers } from '../rollout/questions.js';
 import { checkStep } from '../shared/check-step.js';
 import type { Runtime } from '../shared/runtime.js';
 
@@ -36,41 +28,9 @@ export function environmentTarget(clients: RolloutClients) {
   };
 }
 
-/**
- * The rollout's context without what only a rollout needs: it never (re)starts the sandbox's local
- * registry, and `environment()` reads the environment step's output like the rollout's does.
- */
+/** The rollout's context without what only a rollout needs: it never (re)starts the sandbox's local registry. */
 export function environmentContext(runtime: Runtime, clients: RolloutClients) {
-  return async (base: StepContext): Promise<RolloutContext> => {
-    const settings = typedRolloutAnswers(base.answers);
-    const output = <T = string>(step: string, key: string): T => {
-      const value = (base.outputs[step] as Outputs | undefined)?.[key];
-      if (value === undefined) throw new Error(`The ${step} step has not run.`);
-      return value as T;
-    };
-    const client = <T>(service: Parameters<RolloutClients>[0]) => () => clients<T>(service, settings.region, base.prompter);
-    const poll = Number(runtime.env.SLIPWAY_WATCH_POLL_MS);
-    return {
-      ...base,
-      runtime,
-      dir: runtime.cwd,
-      settings,
-      names: rolloutNames(settings.app, settings.env),
-      tags: rolloutTags(settings.app, settings.env),
-      environment: () => output<EnvironmentSettings>('environment', 'settings'),
-      account: () => output('identity', 'account'),
-      output,
-      pollMs: Number.isFinite(poll) && poll > 0 ? poll : runtime.sandbox ? 1000 : 10_000,
-      now: () => runtime.sandbox?.clock.now() ?? Date.now(),
-      sts: client<STSClient>('sts'),
-      ecr: client<ECRClient>('ecr'),
-      ec2: client<EC2Client>('ec2'),
-      iam: client<IAMClient>('iam'),
-      ecs: client<ECSClient>('ecs'),
-      elbv2: client<ElasticLoadBalancingV2Client>('elbv2'),
-      logs: client<CloudWatchLogsClient>('logs'),
-    };
-  };
+  return rolloutContext(runtime, clients, { sandboxStorage: false });
 }
 
 /** The environment file, which must exist: a day-2 command never writes it. */
