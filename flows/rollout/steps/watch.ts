@@ -1,12 +1,6 @@
-import type { Task } from '@aws-sdk/client-ecs';
-import { abortableSleep } from '../../../src/aws/waiters.js';
-import { CancelledError, SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
-import { diagnose, diagnosisLines, type Diagnosis } from '../diagnosis/index.js';
-import { countsLine, deploymentState, newEvents, type DeploymentState } from '../watch/deployment-view.js';
-import { asStopped, lastLogLines, stoppedTasks, targetHealth } from '../watch/gather.js';
-import { describe } from './service.js';
+import { followDeployment } from '../watch/follow.js';
 
 /**
  * Stays with the deployment until it is COMPLETED or FAILED (or rolled back), showing its counts, the
@@ -20,104 +14,5 @@ export const watch: Step<RolloutContext> = {
   async probe(c) {
     return c.settings.detach ? { detached: true, deploymentId: c.output('service', 'deploymentId') } : undefined;
   },
-  async apply(c) {
-    const deploymentId = c.output('service', 'deploymentId');
-    const revision = c.output('service', 'taskDefinitionArn');
-    const started = Date.now();
-    const deadline = c.now() + c.settings.watchMinutes * 60_000;
-    const seenEvents = new Set<string>();
-    const stopped = new Map<string, Task>();
-    let lastCounts = '';
-    let first = true;
-    try {
-      for (;;) {
-        const service = await describe(c);
-        // Only this deployment's story: events from before it began are not news.
-        const events = newEvents(service, seenEvents).filter((_, i, all) => !first || i >= all.length - 3);
-        first = false;
-        for (const line of events) c.report.log(line);
-        for (const task of await stoppedTasks(c, revision)) {
-          if (!task.taskArn || stopped.has(task.taskArn)) continue;
-          stopped.set(task.taskArn, task);
-          c.report.log(stoppedLine(task), 'warn');
-        }
-        const state = deploymentState(service, deploymentId);
-        if (state.kind !== 'replaced') {
-          const d = state.deployment;
-          c.report.progress('tasks running', d.runningCount ?? 0, d.desiredCount ?? 0, 'items');
-          const counts = countsLine(d);
-          if (counts !== lastCounts) c.report.log(counts);
-          lastCounts = counts;
-        }
-        if (state.kind === 'completed') {
-          return { deploymentId, taskDefinitionArn: revision, watchedMs: Date.now() - started, outcome: 'completed' };
-        }
-        if (state.kind === 'failed' || state.kind === 'replaced') throw await failure(c, state, [...stopped.values()], false);
-        if (c.now() > deadline) throw await failure(c, state, [...stopped.values()], true);
-        // Jitter, so many watchers do not poll in step (reference §6).
-        await abortableSleep(c.pollMs * (0.8 + Math.random() * 0.4), c.signal);
-      }
-    } catch (error) {
-      if (error instanceof CancelledError || c.signal.aborted) {
-        c.report.log(`Stopped watching. Deployment ${deploymentId} goes on in AWS; \`slipway rollout --env ${c.settings.env}\` watches it again.`, 'warn');
-        throw new CancelledError(`Stopped watching; the deployment continues on AWS. Re-attach with: slipway rollout --env ${c.settings.env}`);
-      }
-      throw error;
-    }
-  },
+  apply: (c) => followDeployment(c),
 };
-
-function stoppedLine(task: Task): string {
-  const id = task.taskArn?.split('/').pop()?.slice(0, 8);
-  const container = task.containers?.find((k) => k.exitCode !== undefined) ?? task.containers?.[0];
-  const exit = container?.exitCode !== undefined ? ` (exit code ${container.exitCode}${container.reason ? `, ${container.reason}` : ''})` : '';
-  return `task ${id} stopped: ${task.stoppedReason ?? task.stopCode ?? 'no reason given'}${exit}`;
-}
-
-async function failure(c: RolloutContext, state: DeploymentState, stopped: Task[], timedOut: boolean): Promise<SlipwayError> {
-  const env = c.environment();
-  const newest = stopped.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
-  const service = await describe(c).catch(() => undefined);
-  const failedTask = newest.find((t) => t.stopCode === 'EssentialContainerExited') ?? newest[0];
-  const diagnosis = diagnose({
-    deployment: state.kind === 'replaced' ? undefined : state.deployment,
-    rolledBack: state.kind === 'replaced',
-    stoppedTasks: newest.map(asStopped),
-    events: (service?.events ?? []).map((e) => e.message ?? ''),
-    targetHealth: await targetHealth(c),
-    logLines: await lastLogLines(c, failedTask?.taskArn),
-    timedOut,
-    settings: {
-      containerPort: env.containerPort,
-      healthCheckPath: env.healthCheckPath,
-      healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
-      cpuArchitecture: env.cpuArchitecture,
-      cpu: env.cpu,
-      memory: env.memory,
-      executionRole: c.names.executionRole,
-      logGroup: c.names.logGroup,
-    },
-  });
-  for (const line of diagnosisLines(diagnosis)) c.report.log(line, 'error');
-  return new SlipwayError(headline(state, timedOut, c.settings.watchMinutes, diagnosis), { why: whyText(diagnosis), fix: fixText(c, diagnosis, timedOut) });
-}
-
-function headline(state: DeploymentState, timedOut: boolean, minutes: number, d: Diagnosis): string {
-  const cause = d.title.charAt(0).toLowerCase() + d.title.slice(1);
-  if (timedOut) return `The deployment has not finished after ${minutes} min: ${cause}.`;
-  // The circuit breaker started a deployment of the last completed revision: the service runs the old version.
-  const back = state.kind === 'replaced' ? state.primary?.taskDefinition : state.kind === 'failed' ? state.rolledBackTo : undefined;
-  if (back) return `The deployment failed and ECS rolled back to ${back.split('/').pop()}: ${cause}.`;
-  return `The deployment failed: ${cause}.`;
-}
-
-function whyText(d: Diagnosis): string {
-  return [d.why, ...d.evidence.map((e) => `ECS said: ${e}`), ...(d.logLines?.length ? ['Last log lines:', ...d.logLines.map((l) => `  │ ${l}`)] : [])].join('\n');
-}
-
-function fixText(c: RolloutContext, d: Diagnosis, timedOut: boolean): string {
-  const again = timedOut
-    ? `ECS keeps trying on its own: \`slipway rollout --env ${c.settings.env}\` watches it again.`
-    : `Then \`slipway rollout --env ${c.settings.env}\` deploys again.`;
-  return `${d.fix} ${again}`;
-}

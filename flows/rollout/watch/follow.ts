@@ -9,7 +9,7 @@ import { countsLine, deploymentState, newEvents, type DeploymentState } from './
 import { asStopped, lastLogLines, stoppedTasks, targetHealth } from './gather.js';
 
 /**
- * The deployment watch of steps/watch.ts with two seams, for a target that has more to show and to
+ * The deployment watch (steps/watch.ts for Fargate), with two seams for a target that has more to show and to
  * diagnose (EC2: its container instances): `poll` runs on every round and may end the watch early with
  * a reason (nothing could ever place the tasks), `evidence` adds to what the diagnosis reads.
  */
