@@ -13,8 +13,7 @@ export const IN_USE_POLLS = 60;
  * interfaces not yet released), ELB's ResourceInUse, IAM's DeleteConflict, a cluster still holding tasks.
  */
 export function stillInUse(error: unknown): boolean {
-  const name = (error as { name?: string } | undefined)?.name ?? '';
-  return classifyAwsError(error) === 'conflict' || ['DependencyViolation', 'ResourceInUse', 'ResourceInUseException', 'ClusterContainsTasksException'].includes(name);
+  return classifyAwsError(error) === 'conflict';
 }
 
 /** Waits, visibly and bounded, until `done` says so. */

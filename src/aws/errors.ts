@@ -27,6 +27,17 @@ const KIND_BY_NAME: Record<string, AwsErrorKind> = {
   DuplicateLoadBalancerName: 'already-exists',
   DuplicateTargetGroupName: 'already-exists',
   DuplicateListener: 'already-exists',
+  AlreadyExistsFault: 'already-exists',
+  'InvalidLaunchTemplateName.AlreadyExistsException': 'already-exists',
+  ParameterNotFound: 'not-found',
+  'InvalidLaunchTemplateName.NotFoundException': 'not-found',
+  'InvalidLaunchTemplateId.NotFound': 'not-found',
+  DependencyViolation: 'conflict',
+  ResourceInUse: 'conflict',
+  ResourceInUseException: 'conflict',
+  ClusterContainsServicesException: 'conflict',
+  ClusterContainsTasksException: 'conflict',
+  ClusterContainsContainerInstancesException: 'conflict',
   'InvalidPermission.Duplicate': 'already-exists',
   NoSuchEntity: 'not-found',
   NoSuchEntityException: 'not-found',
@@ -107,6 +118,9 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
   if ((name === 'ClientException' || name === 'InvalidParameterException' || name === 'AccessDenied') && message && NOT_PROPAGATED.some((re) => re.test(message))) {
     return 'not-propagated';
   }
+  // ECS says a capacity provider exists, and Auto Scaling that a group does not, only in their messages.
+  if (name === 'ClientException' && message && /capacity provider already exists/i.test(message)) return 'already-exists';
+  if (name === 'ValidationError' && message && /AutoScalingGroup name not found/i.test(message)) return 'not-found';
   // STS says a wrong MFA code with a plain AccessDenied; only its message tells them apart.
   if (name === 'AccessDenied' && message && /MultiFactorAuthentication failed with invalid MFA one time pass code/i.test(message)) return 'invalid-mfa-code';
   return KIND_BY_NAME[name ?? ''] ?? KIND_BY_NAME[Code ?? ''] ?? KIND_BY_NAME[code ?? ''] ?? (name === 'ProviderError' ? 'no-credentials' : 'other');

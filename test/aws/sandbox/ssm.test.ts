@@ -44,7 +44,7 @@ describe('SSM public parameters for the ECS-optimized AMIs', () => {
     const missing = await caught(ssm.send(new GetParameterCommand({ Name: '/aws/service/ecs/optimized-ami/amazon-linux-2099/recommended/image_id' })));
     expect(missing).toBeInstanceOf(ParameterNotFound);
     expect(missing.name).toBe('ParameterNotFound');
-    expect(classifyAwsError(missing)).toBe('other'); // src/aws/errors.ts does not know SSM's name yet
+    expect(classifyAwsError(missing)).toBe('not-found');
     const both = await ssm.send(new GetParametersCommand({ Names: [AL2023, '/my/own'] }));
     expect(both.Parameters?.map((p) => p.Name)).toEqual([AL2023]);
     expect(both.InvalidParameters).toEqual(['/my/own']);
