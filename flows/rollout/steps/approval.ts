@@ -11,20 +11,20 @@ import { desiredTaskDefinition, taskDefinitionChanges } from '../task-definition
  * approval, chapter 13, done as the reference's direct-API route). Non-interactive runs need --approve.
  * The approval is journaled with who gave it, so a resumed run does not ask again for the same change.
  */
-export function approvalStep(resourceSteps: Step<RolloutContext>[]): Step<RolloutContext> {
+export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges = ecsServiceChanges): Step<RolloutContext> {
   return {
     id: 'approval',
     title: 'Approval (protected environment)',
     plan: (c) => `ask to type "${c.settings.env}" to approve`,
     async probe(c) {
       if (!c.environment().protected) return { required: false };
-      const plan = await changePlan(c, resourceSteps);
+      const plan = await changePlan(c, resourceSteps, serviceChanges);
       if (plan.lines.length === 0) return { required: true, approvedBy: 'nothing to change', fingerprint: plan.fingerprint };
       const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
       return earlier?.fingerprint === plan.fingerprint ? earlier : undefined;
     },
     async apply(c) {
-      const plan = await changePlan(c, resourceSteps);
+      const plan = await changePlan(c, resourceSteps, serviceChanges);
       c.report.log(`Changes to ${c.settings.env} (protected):`);
       for (const line of plan.lines) c.report.log(`  ${line}`);
       const approver = c.output('identity', 'arn');
@@ -47,8 +47,11 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[]): Step<Rollou
   };
 }
 
+/** What changes in the service itself, one line each: the ECS service's task definition and count here; Express Mode passes its own. */
+export type ServiceChanges = (c: RolloutContext) => Promise<string[]>;
+
 /** What this rollout would change, as lines, and a fingerprint an approval is bound to. */
-export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[]): Promise<{ lines: string[]; fingerprint: string }> {
+export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges): Promise<{ lines: string[]; fingerprint: string }> {
   const lines: string[] = [];
   for (const step of resourceSteps) {
     let done: Outputs | undefined;
@@ -59,6 +62,15 @@ export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutC
     }
     if (!done) lines.push(`create: ${describePlan(step, c)}`);
   }
+  lines.push(...(await serviceChanges(c)));
+  // Bound to what was approved — this image with these settings — not to the plan's lines, which shrink
+  // as resources get created: a resumed run must not ask again for the same change.
+  const fingerprint = createHash('sha256').update(JSON.stringify([c.output('image', 'image'), c.environment()])).digest('hex').slice(0, 16);
+  return { lines, fingerprint };
+}
+
+async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {
+  const lines: string[] = [];
   const ecs = await c.ecs();
   const service = (await ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }).catch(() => undefined))?.services?.find((s) => s.status === 'ACTIVE');
   const current = service?.taskDefinition ? (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }), { abortSignal: c.signal })).taskDefinition : undefined;
@@ -75,10 +87,7 @@ export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutC
   const count = c.environment().desiredCount;
   if (service && service.desiredCount !== count) lines.push(`count: ${service.desiredCount} → ${count}`);
   if (!service) lines.push(`create: ECS service ${c.names.service} with ${count} task${count === 1 ? '' : 's'}`);
-  // Bound to what was approved — this image with these settings — not to the plan's lines, which shrink
-  // as resources get created: a resumed run must not ask again for the same change.
-  const fingerprint = createHash('sha256').update(JSON.stringify([c.output('image', 'image'), c.environment()])).digest('hex').slice(0, 16);
-  return { lines, fingerprint };
+  return lines;
 }
 
 /** A step's plan line; one that names an earlier resource's id (not made yet) falls back to its title. */
