@@ -1,7 +1,10 @@
 import { DescribeLogGroupsCommand, ListTagsForResourceCommand as ListLogTagsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplatesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import {
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
+  DescribeExpressGatewayServiceCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListServicesCommand,
@@ -13,6 +16,8 @@ import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTagsCom
 import { GetRoleCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import { tolerate } from '../../src/aws/errors.js';
 import type { RolloutContext } from '../rollout/context.js';
+import { autoScalingOf } from '../rollout/targets/clients.js';
+import { targetNames } from '../rollout/targets/names.js';
 
 /**
  * Everything slipway made for one environment, found by its tags — slipway:app, slipway:env and
@@ -145,16 +150,78 @@ export async function findTaskDefinitions(c: RolloutContext): Promise<Named[]> {
 }
 
 /** The execution role, found by the name slipway gives it and kept only when it carries the tags. */
-export async function findRole(c: RolloutContext): Promise<Named | undefined> {
+export const findRole = (c: RolloutContext) => findRoleNamed(c, c.names.executionRole);
+
+/** An IAM role by its name, kept only when it carries the environment's tags. */
+export async function findRoleNamed(c: RolloutContext, roleName: string): Promise<Named | undefined> {
   const iam = await c.iam();
-  const role = (await tolerate('not-found', () => iam.send(new GetRoleCommand({ RoleName: c.names.executionRole }), { abortSignal: c.signal })))?.Role;
+  const role = (await tolerate('not-found', () => iam.send(new GetRoleCommand({ RoleName: roleName }), { abortSignal: c.signal })))?.Role;
   if (!role?.Arn) return undefined;
   const tags: { Key?: string; Value?: string }[] = [];
   let Marker: string | undefined;
   do {
-    const page = await iam.send(new ListRoleTagsCommand({ RoleName: c.names.executionRole, Marker }), { abortSignal: c.signal });
-    tags.push(...(page.Tags ?? []));
-    Marker = page.IsTruncated ? page.Marker : undefined;
+    const page = await tolerate('not-found', () => iam.send(new ListRoleTagsCommand({ RoleName: roleName, Marker }), { abortSignal: c.signal }));
+    tags.push(...(page?.Tags ?? []));
+    Marker = page?.IsTruncated ? page.Marker : undefined;
   } while (Marker);
-  return carriesOurTags(c, tags) ? { id: role.Arn, name: role.RoleName ?? c.names.executionRole } : undefined;
+  return carriesOurTags(c, tags) ? { id: role.Arn, name: role.RoleName ?? roleName } : undefined;
+}
+
+/** The Express Mode infrastructure role, `<app>-<env>-ecs-infrastructure`, when it carries the tags. */
+export const findInfrastructureRole = (c: RolloutContext) => findRoleNamed(c, targetNames(c.settings.app, c.settings.env).infrastructureRole);
+
+export interface ExpressFound extends Named {
+  /** ACTIVE, or DRAINING once its deletion started (ECS removes its load balancer meanwhile); undefined while provisioning. */
+  status?: string;
+}
+
+/** The environment's Express Mode service (its ARN follows from the cluster and name), unless INACTIVE or not slipway's. */
+export async function findExpressService(c: RolloutContext): Promise<ExpressFound | undefined> {
+  const serviceArn = `arn:aws:ecs:${c.settings.region}:${c.account()}:service/${c.names.cluster}/${c.names.service}`;
+  const ecs = await c.ecs();
+  const out = await tolerate('not-found', () => ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn, include: ['TAGS'] }), { abortSignal: c.signal }));
+  const service = out?.service;
+  if (!service || service.status?.statusCode === 'INACTIVE' || !carriesOurTags(c, service.tags)) return undefined;
+  return { id: service.serviceArn ?? serviceArn, name: service.serviceName ?? c.names.service, status: service.status?.statusCode };
+}
+
+/** The environment's capacity provider (ACTIVE, tagged). */
+export async function findCapacityProvider(c: RolloutContext): Promise<Named | undefined> {
+  const name = targetNames(c.settings.app, c.settings.env).capacityProvider;
+  const out = await tolerate('not-found', async () => (await c.ecs()).send(new DescribeCapacityProvidersCommand({ capacityProviders: [name], include: ['TAGS'] }), { abortSignal: c.signal }));
+  const provider = out?.capacityProviders?.find((p) => p.name === name && p.status === 'ACTIVE' && carriesOurTags(c, p.tags));
+  return provider ? { id: provider.capacityProviderArn ?? name, name } : undefined;
+}
+
+export interface GroupFound extends Named {
+  deleting: boolean;
+  instanceIds: string[];
+}
+
+/** The environment's Auto Scaling group, found by the three tags (also while its deletion is in progress). */
+export async function findAutoScalingGroups(c: RolloutContext): Promise<GroupFound[]> {
+  const autoscaling = await autoScalingOf(c);
+  const groups: GroupFound[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ Filters: c.tags.map((t) => ({ Name: `tag:${t.Key}`, Values: [t.Value] })), NextToken }), { abortSignal: c.signal });
+    for (const g of page.AutoScalingGroups ?? []) {
+      if (!carriesOurTags(c, g.Tags)) continue;
+      groups.push({ id: g.AutoScalingGroupARN ?? '', name: g.AutoScalingGroupName ?? '', deleting: g.Status === 'Delete in progress', instanceIds: (g.Instances ?? []).map((i) => i.InstanceId ?? '') });
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return groups;
+}
+
+/** The environment's launch templates, found by the three tags. */
+export async function findLaunchTemplates(c: RolloutContext): Promise<Named[]> {
+  const out = await (await c.ec2()).send(new DescribeLaunchTemplatesCommand({ Filters: c.tags.map((t) => ({ Name: `tag:${t.Key}`, Values: [t.Value] })) }), { abortSignal: c.signal });
+  return (out.LaunchTemplates ?? []).filter((t) => carriesOurTags(c, t.Tags)).map((t) => ({ id: t.LaunchTemplateId ?? '', name: t.LaunchTemplateName ?? '' }));
+}
+
+/** The EC2 instances' security group (`<app>-<env>-instances`), when it carries the tags. */
+export async function findInstanceSecurityGroup(c: RolloutContext): Promise<Named | undefined> {
+  const name = targetNames(c.settings.app, c.settings.env).instanceSecurityGroup;
+  return (await findSecurityGroups(c)).find((g) => g.name === name);
 }

@@ -4,18 +4,19 @@ import type { Flow, Outputs } from '../../src/engine/types.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';
 import { rolloutClients, type RolloutContext } from '../rollout/context.js';
 import { environmentPath } from '../rollout/environment-path.js';
-import { identity } from '../rollout/steps/identity.js';
 import type { Runtime } from '../shared/runtime.js';
 import { environmentContext } from '../status/existing.js';
 import { teardownQuestions } from './questions.js';
-import { deleteListeners, deleteLoadBalancers, deleteTargetGroups } from './steps/load-balancing.js';
-import { deleteCluster, deleteExecutionRole, deleteLogGroup, deregisterTaskDefinitions } from './steps/leftovers.js';
-import { approvalNeeded, confirm, plan } from './steps/plan.js';
-import { deleteSecurityGroups } from './steps/security-groups.js';
-import { deleteService, scaleDown } from './steps/service.js';
+import type { Answers, Question } from '../../src/engine/types.js';
+import { INSTANCE_ROLE } from '../rollout/targets/names.js';
+import { teardownTarget } from './inventory.js';
+import { approvalNeeded } from './steps/plan.js';
+import { TEARDOWN_STEPS_BY_TARGET } from './targets.js';
 
-/** In the reference's cleanup order (§13), after the plan and its confirmation. */
-export const TEARDOWN_STEPS = [identity, plan, confirm, scaleDown, deleteService, deleteListeners, deleteLoadBalancers, deleteTargetGroups, deleteSecurityGroups, deleteLogGroup, deregisterTaskDefinitions, deleteExecutionRole, deleteCluster];
+/** A Fargate environment's teardown, in the reference's cleanup order (§13), after the plan and its confirmation. */
+export const TEARDOWN_STEPS = TEARDOWN_STEPS_BY_TARGET.FARGATE;
+export const EC2_TEARDOWN_STEPS = TEARDOWN_STEPS_BY_TARGET.EC2;
+export const EXPRESS_TEARDOWN_STEPS = TEARDOWN_STEPS_BY_TARGET.EXPRESS;
 
 /**
  * `slipway teardown --env <env>`: deletes exactly what slipway made for one environment — found by
@@ -25,11 +26,22 @@ export const TEARDOWN_STEPS = [identity, plan, confirm, scaleDown, deleteService
 export function teardownFlow(runtime: Runtime): Flow<RolloutContext> {
   const clients = rolloutClients(runtime);
   const saved = readProjectSettings(runtime.cwd);
+  // The steps depend on where the environment runs (its file), known once the answers are: the runner
+  // reads `steps` after resolving them (every question's `when` sees the answers, resumed runs included).
+  let answersSeen: Answers | undefined;
+  const seeing = (q: Question): Question => ({
+    ...q,
+    when: (answers) => {
+      answersSeen = answers;
+      return q.when ? q.when(answers) : true;
+    },
+  });
   return {
     name: 'teardown',
     title: 'Tear down',
-    questions: teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
+    questions: teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }).map(seeing),
     target: async (answers, prompter) => {
+      answersSeen = answers;
       // Refused before any journal exists: a pipeline that forgot --approve exits 2 with nothing done.
       if (answers.approve !== true && !prompter.interactive) throw approvalNeeded(String(answers.env));
       const region = String(answers.region);
@@ -41,7 +53,9 @@ export function teardownFlow(runtime: Runtime): Flow<RolloutContext> {
       }
     },
     context: environmentContext(runtime, clients),
-    steps: TEARDOWN_STEPS,
+    get steps() {
+      return TEARDOWN_STEPS_BY_TARGET[teardownTarget(runtime.cwd, answersSeen)];
+    },
     explainError: (error, step) => explainAwsError(error, step.title),
     summary: (outputs) => teardownSummary(runtime.cwd, outputs),
   };
@@ -53,6 +67,7 @@ export function teardownSummary(dir: string, outputs: Record<string, Outputs>): 
   const kept = [
     outputs['log-group']?.kept ? `log group ${String(outputs['log-group'].kept)} kept (\`slipway teardown --env ${env} --delete-logs\` deletes it)` : undefined,
     outputs.cluster?.kept ? `cluster ${String(outputs.cluster.kept)} kept: it still runs ${String(outputs.cluster.because)}` : undefined,
+    outputs.plan?.target === 'EC2' || ((outputs['auto-scaling-group']?.deleted as string[] | undefined)?.length ?? 0) > 0 ? `the IAM role and instance profile ${INSTANCE_ROLE} stay: every EC2 environment of the account shares them` : undefined,
   ].filter((x): x is string => Boolean(x));
   return [
     deleted.length ? `Deleted ${deleted.length} resource${deleted.length === 1 ? '' : 's'} slipway made for ${env}.` : `Nothing of ${env} was left to delete.`,

@@ -61,19 +61,23 @@ export const deleteExecutionRole: Step<RolloutContext> = {
     return (await findRole(c)) ? undefined : { gone: true };
   },
   async apply(c) {
-    const iam = await c.iam();
-    const RoleName = c.names.executionRole;
-    const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }), { abortSignal: c.signal })).AttachedPolicies ?? [];
-    for (const p of attached) await tolerate('not-found', () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }), { abortSignal: c.signal }));
-    const inline = (await iam.send(new ListRolePoliciesCommand({ RoleName }), { abortSignal: c.signal })).PolicyNames ?? [];
-    for (const PolicyName of inline) await tolerate('not-found', () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }), { abortSignal: c.signal }));
-    const profiles = (await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName }), { abortSignal: c.signal })).InstanceProfiles ?? [];
-    for (const p of profiles) await tolerate('not-found', () => iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: p.InstanceProfileName }), { abortSignal: c.signal }));
-    await retryWhileInUse(c, `Role ${RoleName}`, () => tolerate('not-found', () => iam.send(new DeleteRoleCommand({ RoleName }), { abortSignal: c.signal })));
-    c.report.log(`Deleted role ${RoleName}${attached.length ? ` (detached ${attached.map((p) => p.PolicyName).join(', ')})` : ''}`);
-    return { deleted: [RoleName] };
+    return { deleted: [await deleteRoleNamed(c, c.names.executionRole)] };
   },
 };
+
+/** Policies detached and inline ones deleted, the role taken out of instance profiles, then DeleteRole (retried while IAM says DeleteConflict). */
+export async function deleteRoleNamed(c: RolloutContext, RoleName: string): Promise<string> {
+  const iam = await c.iam();
+  const attached = (await tolerate('not-found', () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName }), { abortSignal: c.signal })))?.AttachedPolicies ?? [];
+  for (const p of attached) await tolerate('not-found', () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: p.PolicyArn }), { abortSignal: c.signal }));
+  const inline = (await tolerate('not-found', () => iam.send(new ListRolePoliciesCommand({ RoleName }), { abortSignal: c.signal })))?.PolicyNames ?? [];
+  for (const PolicyName of inline) await tolerate('not-found', () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }), { abortSignal: c.signal }));
+  const profiles = (await tolerate('not-found', () => iam.send(new ListInstanceProfilesForRoleCommand({ RoleName }), { abortSignal: c.signal })))?.InstanceProfiles ?? [];
+  for (const p of profiles) await tolerate('not-found', () => iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: p.InstanceProfileName }), { abortSignal: c.signal }));
+  await retryWhileInUse(c, `Role ${RoleName}`, () => tolerate('not-found', () => iam.send(new DeleteRoleCommand({ RoleName }), { abortSignal: c.signal })));
+  c.report.log(`Deleted role ${RoleName}${attached.length ? ` (detached ${attached.map((p) => p.PolicyName).join(', ')})` : ''}`);
+  return RoleName;
+}
 
 /**
  * Last, and only when slipway made it and nothing of anyone else's runs in it: `slipway run` tasks

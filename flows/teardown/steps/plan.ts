@@ -2,16 +2,17 @@ import { UsageError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../../rollout/context.js';
 import { checkStep } from '../../shared/check-step.js';
-import { countOf, planLines, takeInventory } from '../inventory.js';
+import { countOf, planLines, takeInventory, teardownTarget } from '../inventory.js';
 
 export const deleteLogs = (c: RolloutContext) => c.answers.deleteLogs === true;
 
 /** What would go, found by tags and shown before anything is touched (again on resume: what is left). */
 export const plan: Step<RolloutContext> = checkStep('plan', 'What slipway made for this environment', async (c) => {
-  const inventory = await takeInventory(c);
-  const lines = planLines(c, inventory, deleteLogs(c));
+  const target = teardownTarget(c.dir, c.answers);
+  const inventory = await takeInventory(c, target);
+  const lines = planLines(c, inventory, deleteLogs(c), target);
   for (const line of lines) c.report.log(line);
-  return { env: c.settings.env, count: countOf(inventory, deleteLogs(c)), plan: lines };
+  return { env: c.settings.env, target, count: countOf(inventory, deleteLogs(c)), plan: lines };
 });
 
 /**

@@ -33,6 +33,17 @@ export async function twoEnvironmentsAndLookAlikes(w: RolloutWorld): Promise<voi
   await makeLookAlikes(w.sandbox);
 }
 
+export type LaunchType = 'FARGATE' | 'EC2' | 'EXPRESS';
+
+/** dev and staging rolled out on one target (EC2 or Express Mode), plus dev's look-alikes. */
+export async function twoEnvironmentsOn(w: RolloutWorld, launchType: LaunchType): Promise<void> {
+  for (const env of ['dev', 'staging']) {
+    const { result } = await runRollout(w, new NonInteractivePrompter(), { ...DEV, env, launchType });
+    if (result.status !== 'done') throw new Error(`rollout of ${env} (${launchType}): ${JSON.stringify(result.failures)}`);
+  }
+  await makeLookAlikes(w.sandbox);
+}
+
 export async function makeLookAlikes(sandbox: Sandbox): Promise<void> {
   const credentials = sandbox.adminCredentials();
   const ec2 = attachSandbox(new EC2Client({ region: REGION, credentials }), sandbox);
@@ -72,6 +83,10 @@ export function taggedFor(state: SandboxState, env: string): string[] {
   for (const g of Object.values(state.ec2.securityGroups?.[REGION] ?? {})) if (has(g.tags, env)) found.push(`security group ${g.name}`);
   for (const r of Object.values(state.iam.roles)) if (has(r.tags, env)) found.push(`role ${r.name}`);
   for (const g of Object.values(state.logs?.groups[REGION] ?? {})) if (has(g.tags, env)) found.push(`log group ${g.name}`);
+  for (const s of Object.values(state.ecs?.express?.[REGION] ?? {})) if (s.inactiveAt === undefined && has(s.tags, env)) found.push(`express service ${s.name}`);
+  for (const p of Object.values(state.ecs?.capacityProviders?.[REGION] ?? {})) if (p.status === 'ACTIVE' && has(p.tags, env)) found.push(`capacity provider ${p.name}`);
+  for (const g of Object.values(state.autoscaling?.groups[REGION] ?? {})) if (g.deletingAt === undefined && has(g.tags, env)) found.push(`auto scaling group ${g.name}`);
+  for (const t of Object.values(state.launchTemplates?.[REGION] ?? {})) if (has(t.tags, env)) found.push(`launch template ${t.name}`);
   return found.sort();
 }
 
