@@ -6,7 +6,7 @@ import type { RolloutContext } from '../context.js';
 import { diagnose, diagnosisLines, type Diagnosis, type Evidence } from '../diagnosis/index.js';
 import { describe } from '../steps/service.js';
 import { countsLine, deploymentState, newEvents, type DeploymentState } from './deployment-view.js';
-import { asStopped, lastLogLines, stoppedTasks, targetHealth } from './gather.js';
+import { asStopped, diagnosisSettings, lastLogLines, stoppedTasks, targetHealth } from './gather.js';
 
 /**
  * The deployment watch (steps/watch.ts for Fargate), with two seams for a target that has more to show and to
@@ -73,7 +73,6 @@ function stoppedLine(task: Task): string {
 }
 
 async function failure(c: RolloutContext, hooks: WatchHooks, state: DeploymentState, stopped: Task[], timedOut: boolean): Promise<SlipwayError> {
-  const env = c.environment();
   const newest = stopped.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
   const service = await describe(c).catch(() => undefined);
   const failedTask = newest.find((t) => t.stopCode === 'EssentialContainerExited') ?? newest[0];
@@ -85,16 +84,7 @@ async function failure(c: RolloutContext, hooks: WatchHooks, state: DeploymentSt
     targetHealth: await targetHealth(c),
     logLines: await lastLogLines(c, failedTask?.taskArn),
     timedOut,
-    settings: {
-      containerPort: env.containerPort,
-      healthCheckPath: env.healthCheckPath,
-      healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
-      cpuArchitecture: env.cpuArchitecture,
-      cpu: env.cpu,
-      memory: env.memory,
-      executionRole: c.names.executionRole,
-      logGroup: c.names.logGroup,
-    },
+    settings: diagnosisSettings(c),
   };
   const diagnosis = diagnose(hooks.evidence ? await hooks.evidence(c, base).catch(() => base) : base);
   for (const line of diagnosisLines(diagnosis)) c.report.log(line, 'error');

@@ -2,7 +2,7 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RolloutContext } from '../context.js';
-import type { StoppedTask } from '../diagnosis/index.js';
+import type { Evidence, StoppedTask } from '../diagnosis/index.js';
 
 /** Stopped tasks of one revision, newest first (ECS keeps them visible for about an hour). */
 export async function stoppedTasks(c: RolloutContext, taskDefinitionArn: string): Promise<Task[]> {
@@ -37,4 +37,19 @@ export async function lastLogLines(c: RolloutContext, taskArn: string | undefine
     .send(new GetLogEventsCommand({ logGroupName: c.names.logGroup, logStreamName: `ecs/${c.names.container}/${taskId}`, startFromHead: false, limit }), { abortSignal: c.signal })
     .catch(() => undefined);
   return (out?.events ?? []).map((e) => e.message ?? '').filter(Boolean);
+}
+
+/** The environment's settings a diagnosis explains itself with (port, health path, size, role, log group). */
+export function diagnosisSettings(c: RolloutContext): Evidence['settings'] {
+  const env = c.environment();
+  return {
+    containerPort: env.containerPort,
+    healthCheckPath: env.healthCheckPath,
+    healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
+    cpuArchitecture: env.cpuArchitecture,
+    cpu: env.cpu,
+    memory: env.memory,
+    executionRole: c.names.executionRole,
+    logGroup: c.names.logGroup,
+  };
 }

@@ -4,7 +4,7 @@ import { CancelledError, SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../../rollout/context.js';
 import { diagnose } from '../../rollout/diagnosis/index.js';
-import { asStopped } from '../../rollout/watch/gather.js';
+import { asStopped, diagnosisSettings } from '../../rollout/watch/gather.js';
 import { showCommand } from '../command.js';
 import { logFollower } from '../log-follower.js';
 import { shortId } from './task.js';
@@ -72,22 +72,12 @@ function finished(c: RolloutContext, task: Task, container: string, lines: numbe
 
 /** Stopped without an exit code: it never got as far as the command (pull, network, logs, roles). */
 function neverRan(c: RolloutContext, task: Task): SlipwayError {
-  const env = c.environment();
   const d = diagnose({
     stoppedTasks: [asStopped(task)],
     events: [],
     targetHealth: [],
     logLines: [],
-    settings: {
-      containerPort: env.containerPort,
-      healthCheckPath: env.healthCheckPath,
-      healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
-      cpuArchitecture: env.cpuArchitecture,
-      cpu: env.cpu,
-      memory: env.memory,
-      executionRole: c.names.executionRole,
-      logGroup: c.names.logGroup,
-    },
+    settings: diagnosisSettings(c),
   });
   return new SlipwayError(`Task ${shortId(task.taskArn ?? '')} stopped before its command ran: ${d.title.charAt(0).toLowerCase()}${d.title.slice(1)}.`, {
     why: [d.why, ...d.evidence.map((e) => `ECS said: ${e}`)].join('\n'),
