@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EC2_TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
+import { createSandbox } from '../../../src/aws/sandbox/store.js';
+import { buildChild } from '../../support/build-child.js';
+import { rolloutWorld, type RolloutWorld } from '../rollout/harness.js';
+import { FOREIGN, lookAlikesLeft, taggedFor, twoEnvironmentsOn } from './world.js';
+
+/**
+ * The EC2 teardown killed (SIGKILL, in a child process) as each of its steps starts and inside the
+ * steps that wait (the Auto Scaling group's instances leaving the cluster), then run again.
+ */
+
+const STEPS = EC2_TEARDOWN_STEPS.map((s) => s.id);
+const scratch = mkdtempSync(join(tmpdir(), 'slipway-teardown-ec2-crash-'));
+let child: string;
+let template: RolloutWorld;
+let callsBefore: Record<string, number> = {};
+let callsInAll = 0;
+let stagingBefore: string[] = [];
+
+const withoutTasks = (found: string[]) => found.filter((x) => !/^task [0-9a-f]+$/.test(x));
+
+beforeAll(async () => {
+  child = await buildChild('test/support/teardown-child.ts');
+  template = await rolloutWorld();
+  await twoEnvironmentsOn(template, 'EC2');
+  stagingBefore = withoutTasks(taggedFor(template.sandbox.snapshot(), 'staging'));
+  const full = await runChild(copyOfTemplate());
+  expect(full.code, full.stderr).toBe(0);
+  expect(Object.keys(full.callsBefore)).toEqual(STEPS);
+  callsBefore = full.callsBefore;
+  callsInAll = full.calls;
+  assertTornDown(full.home);
+}, 240_000);
+afterAll(() => {
+  template?.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let copies = 0;
+function copyOfTemplate(): string {
+  const home = join(scratch, `world-${++copies}`);
+  cpSync(template.home, home, { recursive: true });
+  return home;
+}
+
+async function runChild(home: string, kill?: string) {
+  const proc = spawn(process.execPath, [child, home], { env: { ...process.env, ...(kill ? { SLIPWAY_TEST_KILL: kill } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (c, s) => resolve([c, s])));
+  const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; stepId?: string; calls: number; failures?: unknown });
+  const finished = lines.find((l) => l.type === 'finished');
+  return {
+    home,
+    code,
+    signal,
+    stderr: `${stderr}${finished?.failures ? JSON.stringify(finished.failures) : ''}`,
+    calls: finished?.calls ?? -1,
+    callsBefore: Object.fromEntries(lines.flatMap((l) => (l.type === 'step-started' ? [[l.stepId, l.calls]] : []))) as Record<string, number>,
+  };
+}
+
+/** Nothing tagged for dev is left (capacity included); staging, ecsInstanceRole and every look-alike are as they were. */
+function assertTornDown(home: string): void {
+  const state = createSandbox({ file: join(home, 'sandbox.json') }).snapshot();
+  expect(taggedFor(state, 'dev')).toEqual([]);
+  expect(withoutTasks(taggedFor(state, 'staging'))).toEqual(stagingBefore);
+  expect(state.iam.roles.ecsInstanceRole).toBeDefined();
+  expect(Object.keys(state.iam.instanceProfiles ?? {})).toEqual(['ecsInstanceRole']);
+  expect(lookAlikesLeft(state)).toEqual([FOREIGN.securityGroup, FOREIGN.partlyTaggedGroup, FOREIGN.role, FOREIGN.logGroup]);
+}
+
+describe('EC2 teardown killed with SIGKILL, then resumed', () => {
+  it.each(STEPS)('killed as %s starts: the resumed teardown leaves nothing of dev behind', async (step) => {
+    const killed = await runChild(copyOfTemplate(), `start:${step}`);
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = await runChild(killed.home);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    assertTornDown(resumed.home);
+  }, 60_000);
+
+  it('killed inside each EC2 capacity step (right after its first call, half-way, and after its last): each resume leaves nothing of dev behind', async () => {
+    const points = new Set<number>();
+    for (const id of ['auto-scaling-group', 'capacity-provider', 'launch-template', 'instance-security-group']) {
+      const i = STEPS.indexOf(id);
+      const start = callsBefore[id]!;
+      const end = callsBefore[STEPS[i + 1]!] ?? callsInAll;
+      for (const at of [start + 1, start + Math.ceil((end - start) / 2), end]) if (at > start) points.add(at);
+    }
+    expect(points.size).toBeGreaterThanOrEqual(6);
+    for (const n of [...points].sort((a, b) => a - b)) {
+      const killed = await runChild(copyOfTemplate(), `call:${n}`);
+      expect(killed.signal, `call:${n}`).toBe('SIGKILL');
+      const resumed = await runChild(killed.home);
+      expect(resumed.code, `call:${n}: ${resumed.stderr}`).toBe(0);
+      assertTornDown(resumed.home);
+    }
+  }, 600_000);
+});
