@@ -1,4 +1,15 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import {
+  DescribeExpressGatewayServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type ECSExpressGatewayService,
+  type Service,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { tolerate } from '../../src/aws/errors.js';
 import type { RolloutContext } from '../rollout/context.js';
@@ -6,7 +17,7 @@ import { diagnose } from '../rollout/diagnosis/index.js';
 import { environmentPath, readEnvironment, type EnvironmentSettings } from '../rollout/environment.js';
 import { rolloutNames, rolloutTags } from '../rollout/names.js';
 import { asStopped, lastLogLines, targetHealth } from '../rollout/watch/gather.js';
-import type { EnvironmentStatus, LastFailure } from './schema.js';
+import type { EnvironmentStatus, ExpressStatus, LastFailure } from './schema.js';
 
 /**
  * One environment as ECS and the load balancer see it now: the revision and image digest the
@@ -26,6 +37,10 @@ export async function environmentStatus(context: RolloutContext, env: string): P
   }
   const common = { env, file, protected: settings?.protected ?? null, fileProblem, cluster: c.names.cluster, service: c.names.service };
   const ecs = await c.ecs();
+  if (settings?.launchType === 'EXPRESS') {
+    const express = await expressStatus(c, common);
+    if (express) return express;
+  }
   const described = await tolerate('not-found', () => ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }));
   const service = described?.services?.find((s) => s.status === 'ACTIVE');
   if (!service) {
@@ -57,7 +72,73 @@ export async function environmentStatus(context: RolloutContext, env: string): P
     rolloutStateReason: primary?.rolloutStateReason ?? null,
     url: await loadBalancerUrl(c, targetGroupArn),
     lastFailure: await lastFailure(c, service, targetGroupArn, settings),
+    launchType: service.launchType === 'EC2' || (service.capacityProviderStrategy ?? []).some((s) => s.capacityProvider && !s.capacityProvider.startsWith('FARGATE')) ? 'EC2' : 'FARGATE',
+    express: null,
   };
+}
+
+type Common = Pick<Extract<EnvironmentStatus, { deployed: true }>, 'env' | 'file' | 'protected' | 'fileProblem' | 'cluster' | 'service'>;
+
+/**
+ * An Express Mode environment: the service's state, the revision and image its newest configuration
+ * runs, and its ingress endpoint as the URL. ECS does not report an Express service's task counts; the
+ * current deployment's, when ECS has one, are taken (else null). Undefined when there is no such
+ * service (or it is INACTIVE): nothing deployed.
+ */
+async function expressStatus(c: RolloutContext, common: Common): Promise<EnvironmentStatus | undefined> {
+  const ecs = await c.ecs();
+  const serviceArn = `arn:aws:ecs:${c.settings.region}:${c.account()}:service/${c.names.cluster}/${c.names.service}`;
+  const service: ECSExpressGatewayService | undefined = (await tolerate('not-found', () => ecs.send(new DescribeExpressGatewayServiceCommand({ serviceArn }), { abortSignal: c.signal })))?.service;
+  const code = service?.status?.statusCode;
+  if (!service || code === 'INACTIVE') return undefined;
+  const configuration = [...(service.activeConfigurations ?? [])].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+  const serviceRevisionArn = configuration?.serviceRevisionArn ?? '';
+  const revision = serviceRevisionArn
+    ? (await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [serviceRevisionArn] }), { abortSignal: c.signal }).catch(() => undefined))?.serviceRevisions?.[0]
+    : undefined;
+  const deployment = service.currentDeployment
+    ? (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [service.currentDeployment] }), { abortSignal: c.signal }).catch(() => undefined))?.serviceDeployments?.[0]
+    : undefined;
+  const taskDefinitionArn = revision?.taskDefinition ?? configuration?.taskDefinitionArn ?? '';
+  const image = configuration?.primaryContainer?.image ?? null;
+  const endpoint = configuration?.ingressPaths?.find((p) => p.endpoint)?.endpoint ?? null;
+  const counts = deployment?.targetServiceRevision;
+  const express: ExpressStatus = {
+    serviceArn: service.serviceArn ?? serviceArn,
+    status: code ?? 'PROVISIONING',
+    statusReason: service.status?.statusReason ?? null,
+    serviceRevisionArn,
+    endpoint,
+    deploymentStatus: deployment?.status ?? null,
+  };
+  return {
+    ...common,
+    deployed: true,
+    revision: taskDefinitionArn ? revisionOf(taskDefinitionArn) : (serviceRevisionArn.split('/').pop() ?? ''),
+    taskDefinitionArn,
+    image,
+    imageDigest: /@(sha256:[0-9a-f]{64})$/.exec(image ?? '')?.[1] ?? null,
+    desiredCount: counts?.requestedTaskCount ?? null,
+    runningCount: counts?.runningTaskCount ?? null,
+    pendingCount: counts?.pendingTaskCount ?? null,
+    rolloutState: expressRolloutState(express),
+    rolloutStateReason: deployment?.statusReason ?? express.statusReason,
+    url: endpoint,
+    lastFailure: null,
+    launchType: 'EXPRESS',
+    express,
+  };
+}
+
+/** The service's state as a rollout state: its deployment's when ECS reports one, else ACTIVE is COMPLETED. */
+function expressRolloutState(e: ExpressStatus): 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | null {
+  const d = e.deploymentStatus;
+  if (d === 'SUCCESSFUL') return 'COMPLETED';
+  if (d && /ROLLBACK|STOPPED/.test(d)) return 'FAILED';
+  if (d === 'PENDING' || d === 'IN_PROGRESS') return 'IN_PROGRESS';
+  if (e.status === 'PROVISIONING') return 'IN_PROGRESS';
+  if (e.status === 'ACTIVE') return 'COMPLETED';
+  return null;
 }
 
 /** The context of another environment of the same app: its names and tags. */

@@ -69,7 +69,9 @@ function describe(s: EnvironmentStatus): string[] {
   if (!s.deployed) return [`${s.env}: nothing deployed`];
   const digest = s.imageDigest ? ` · ${s.imageDigest.slice(0, 19)}…` : '';
   const pending = s.pendingCount ? ` · pending ${s.pendingCount}` : '';
-  const lines = [`${s.env}: ${s.revision}${digest} · running ${s.runningCount}/${s.desiredCount}${pending} · ${s.rolloutState ?? 'no deployment'}${s.url ? ` · ${s.url}` : ''}`];
+  const counts = s.runningCount === null ? '' : ` · running ${s.runningCount}/${s.desiredCount ?? 0}${pending}`;
+  const express = s.express ? ` · Express ${s.express.status}${s.express.deploymentStatus ? ` (deployment ${s.express.deploymentStatus})` : ''} · revision ${s.express.serviceRevisionArn.split('/').pop()}` : '';
+  const lines = [`${s.env}: ${s.revision}${digest}${express}${counts} · ${s.rolloutState ?? 'no deployment'}${s.url ? ` · ${s.url}` : ''}`];
   if (s.rolloutState === 'FAILED' && s.rolloutStateReason) lines.push(`  ${s.rolloutStateReason}`);
   if (s.lastFailure) lines.push(failureLine(s.lastFailure));
   if (s.fileProblem) lines.push(`  environment file: ${s.fileProblem}`);

@@ -50,6 +50,22 @@ export const notDeployedSchema = z
   })
   .strict();
 
+/** An ECS Express Mode environment: the service as DescribeExpressGatewayService shows it. */
+export const expressSchema = z
+  .object({
+    serviceArn: z.string(),
+    /** PROVISIONING until ECS has made its load balancer, certificate and service (no statusCode yet). */
+    status: z.enum(['PROVISIONING', 'ACTIVE', 'DRAINING', 'INACTIVE']),
+    statusReason: z.string().nullable(),
+    /** The newest active configuration: the service revision that runs. */
+    serviceRevisionArn: z.string(),
+    /** Its ingress endpoint (https://<service>.ecs.<region>.on.aws), also in `url`. */
+    endpoint: z.string().url().nullable(),
+    /** The current deployment's status as ECS reports it (SUCCESSFUL, IN_PROGRESS, ROLLBACK_…), or null. */
+    deploymentStatus: z.string().nullable(),
+  })
+  .strict();
+
 export const deployedSchema = z
   .object({
     ...common,
@@ -59,14 +75,19 @@ export const deployedSchema = z
     taskDefinitionArn: z.string(),
     image: z.string().nullable(),
     imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable(),
-    desiredCount: z.number().int().min(0),
-    runningCount: z.number().int().min(0),
-    pendingCount: z.number().int().min(0),
+    /** Task counts; null for Express Mode when ECS does not report its deployment's counts. */
+    desiredCount: z.number().int().min(0).nullable(),
+    runningCount: z.number().int().min(0).nullable(),
+    pendingCount: z.number().int().min(0).nullable(),
     rolloutState: z.enum(['IN_PROGRESS', 'COMPLETED', 'FAILED']).nullable(),
     rolloutStateReason: z.string().nullable(),
-    /** http://<load balancer DNS name>/ */
+    /** http://<load balancer DNS name>/, or an Express Mode service's endpoint. */
     url: z.string().url().nullable(),
     lastFailure: lastFailureSchema.nullable(),
+    /** Where it runs: FARGATE, EC2 (a capacity provider or the EC2 launch type) or EXPRESS (always present in reports from this version on; optional so older reports still parse). */
+    launchType: z.enum(['FARGATE', 'EC2', 'EXPRESS']).optional(),
+    /** The Express Mode service, for an EXPRESS environment (null otherwise). */
+    express: expressSchema.nullable().optional(),
   })
   .strict();
 
@@ -89,6 +110,7 @@ export const statusJsonSchema = z.looseObject({
   outputs: z.looseObject({ report: statusReportSchema }),
 });
 
+export type ExpressStatus = z.infer<typeof expressSchema>;
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 export type LastFailure = z.infer<typeof lastFailureSchema>;
 export type EnvironmentStatus = z.infer<typeof environmentStatusSchema>;
