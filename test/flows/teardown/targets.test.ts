@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { environmentPath } from '../../../flows/rollout/environment-path.js';
 import { EC2_TEARDOWN_STEPS, EXPRESS_TEARDOWN_STEPS, teardownFlow } from '../../../flows/teardown/index.js';
 import { DEV, useRolloutWorlds, type RolloutWorld } from '../rollout/harness.js';
 import { runDay2 } from '../run/day2-harness.js';
@@ -117,5 +119,22 @@ describe('slipway teardown of an EC2 environment', () => {
     // The instances were gone before the cluster was asked to go: no retry.
     expect(logs.some((l) => /still in use/.test(l))).toBe(false);
     expect(result.summary[0]).toBe('Deleted 14 resources slipway made for dev.');
+  });
+
+  it('with the environment file gone: every kind is looked for by its tags, and the EC2 capacity still goes', async () => {
+    const w = await world();
+    await twoEnvironmentsOn(w, 'EC2');
+    rmSync(environmentPath(w.runtime.cwd, 'dev'));
+    const { result, how, logs } = await teardown(w);
+    expect(result.failures).toEqual([]);
+    expect(Object.keys(how)).toEqual(expect.arrayContaining(['express-service', 'auto-scaling-group', 'capacity-provider', 'launch-template', 'instance-security-group', 'infrastructure-role']));
+    expect(how['express-service']).toBe('found');
+    expect(how['auto-scaling-group']).toBe('applied');
+    expect(logs).toContain('  - the IAM role and instance profile ecsInstanceRole (every EC2 environment of the account shares them)');
+    const state = w.sandbox.snapshot();
+    expect(taggedFor(state, 'dev')).toEqual([]);
+    expect(withoutTasks(taggedFor(state, 'staging'))).toEqual(STAGING);
+    expect(state.iam.roles.ecsInstanceRole).toBeDefined();
+    expect(lookAlikesLeft(state)).toEqual(ALL_LOOK_ALIKES);
   });
 });
