@@ -44,10 +44,19 @@ export async function runBootstrap(world: { runtime: Runtime; env: NodeJS.Proces
 export function watchCalls(sandbox: Sandbox): { mutating: number; total: number } {
   const counts = { mutating: 0, total: 0 };
   const run = sandbox.run.bind(sandbox);
-  sandbox.run = ((mutates: boolean, work: never) => {
+  sandbox.run = ((mutates: Parameters<Sandbox['run']>[0], work: never) => {
     counts.total++;
-    if (mutates) counts.mutating++;
-    return run(mutates, work);
+    // A read may decide to write (it moved ECS's simulation on): counted when it decides so.
+    const decide =
+      typeof mutates === 'function'
+        ? (state: Parameters<typeof mutates>[0]) => {
+            const writes = mutates(state);
+            if (writes) counts.mutating++;
+            return writes;
+          }
+        : mutates;
+    if (mutates === true) counts.mutating++;
+    return run(decide, work);
   }) as Sandbox['run'];
   return counts;
 }
