@@ -37,7 +37,7 @@ const PATTERNS: [RegExp, string][] = [
   [/\bfault-[0-9a-f]+\b/g, '<request>'],
   // Each publish world has an app of its own (test/verify/worlds.ts): a registry shared by all of them
   // must not already hold the image.
-  [/\bverify-\d+-\d+\b/g, 'verify-<app>'],
+  [/\bverify-\d+-\d+-[a-z0-9]+\b/g, 'verify-<app>'],
 ];
 
 export function normaliseText(text: string): string {

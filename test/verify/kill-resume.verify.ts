@@ -25,6 +25,7 @@ const FLOOR = 200;
 const seed = verifySeed();
 const rng = random(seed);
 const root = mkdtempSync(join(tmpdir(), 'slipway-verify-kill-'));
+const RUN = Date.now().toString(36);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 type FlowName = 'bootstrap' | 'rollout' | 'doctor' | 'publish';
@@ -58,7 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (ownRegistry) await stopLocalRegistry(ownRegistry);
   // The release images the publish worlds built, by their names (never a prune).
-  const ours = new RegExp(`(^|/)(slipway|verify)/verify-\\d+-${seed}:`);
+  const ours = new RegExp(`(^|/)(slipway|verify)/verify-\\d+-${seed}-${RUN}:`);
   const images = (spawnSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter((name) => ours.test(name));
   if (images.length) spawnSync('docker', ['rmi', '--force', ...images]);
 }, 120_000);
@@ -67,7 +68,8 @@ async function newWorld(flow: FlowName): Promise<string> {
   const work = join(root, `${flow}-${++worlds}`);
   if (flow === 'rollout') await rolloutWorld(work);
   else if (flow === 'publish') {
-    const name = `verify-${worlds}-${seed}`;
+    // Unique to this run too: a registry that outlives it (CI's) must not already hold the image.
+    const name = `verify-${worlds}-${seed}-${RUN}`;
     const app = join(work, 'home', 'app');
     cpSync(new URL('../fixtures/publish-app', import.meta.url), app, { recursive: true });
     copyFileSync(busybox ?? '', join(app, 'busybox'));
