@@ -2,6 +2,9 @@ import type { FlowEntry } from '../src/cli/flows.js';
 import { NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../src/cli/home-sandbox.js';
 import { describeRun, type RunListing } from '../src/cli/runs.js';
 
+/** How many home menu entries show at once: every flow, the sandbox and Quit fit in a 24-row terminal. */
+export const HOME_MENU_ROWS = 12;
+
 /**
  * The home screen as a plain string, painted the moment slipway starts — before ink, React and yoga
  * (most of the start-up cost) are even loaded. Ink then takes over and draws the same frame in the
@@ -52,11 +55,11 @@ export function paintHome({ runs, flows, profile, region, columns, color, sandbo
     ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
     { label: 'Quit' },
   ];
-  items.slice(0, 8).forEach((item, i) => {
+  items.slice(0, HOME_MENU_ROWS).forEach((item, i) => {
     const text = truncate(`${i === 0 ? '❯ ' : '  '}${item.label}`, width - 2);
     lines.push(` ${i === 0 ? style('36', text) : text}`);
   });
-  if (items.length > 8) lines.push(` ${style('2', `  1–8 of ${items.length}`)}`);
+  if (items.length > HOME_MENU_ROWS) lines.push(` ${style('2', `  1–${HOME_MENU_ROWS} of ${items.length}`)}`);
   if (items[0]?.hint) lines.push(` ${style('2', truncate(`  ${items[0].hint}`, width - 2))}`);
   lines.push(` ${style('2', '↑↓ move   enter choose   q quit')}`);
   return lines.join('\n');

@@ -5,6 +5,7 @@ import { NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../src/cli/home-sandbox.js
 import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
+import { HOME_MENU_ROWS } from './first-paint.js';
 import { SelectList } from './prompts/select-list.js';
 
 export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'sandbox' } | { kind: 'quit' };
@@ -82,6 +83,7 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
         <Box marginTop={1}>
           <SelectList
             items={items}
+            maxVisible={HOME_MENU_ROWS}
             onSelect={(value) => {
               if (value === 'quit') return onChoose({ kind: 'quit' });
               if (value === 'sandbox') return onChoose({ kind: 'sandbox' });

@@ -43,7 +43,7 @@ describe.skipIf(!Terminal.available())('rollout through the binary (tmux, sandbo
   }
 
   async function answerNewEnvironment(): Promise<void> {
-    for (const question of ['Port your app listens on', 'Health check path', 'How many copies', 'Task size', 'Keep logs for how many days', 'Protect it']) {
+    for (const question of ['Where should the app run?', 'Port your app listens on', 'Health check path', 'How many copies', 'Task size', 'Keep logs for how many days', 'Protect it']) {
       await term.waitFor(question, (s) => s.includes(question));
       term.keys('Enter');
     }

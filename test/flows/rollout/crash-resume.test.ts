@@ -80,14 +80,23 @@ describe('rollout killed with SIGKILL, then resumed', () => {
 
   it('killed after every fifth sandbox call, inside steps and during the watch: each resume converges', async () => {
     expect(callsInFullRun).toBeGreaterThan(20);
+    // How many polls the watch makes depends on timing, so a late kill point may never be reached: that
+    // run must then simply have finished. Most must be real kills.
+    let kills = 0;
     for (let n = 3; n < callsInFullRun; n += 5) {
       const w = await newWorld();
       const killed = await runChild(w.home, `call:${n}`);
-      expect(killed.signal, `call:${n}`).toBe('SIGKILL');
+      if (killed.signal !== 'SIGKILL') {
+        expect(killed.code, `call:${n} was not reached, so the run must have finished: ${killed.stderr}`).toBe(0);
+        await assertConverged(w);
+        continue;
+      }
+      kills++;
       const resumed = await runChild(w.home);
       expect(resumed.code, `call:${n}: ${resumed.stderr}`).toBe(0);
       // The resumed run re-attached: it never started a second deployment of the same revision.
       await assertConverged(w);
     }
+    expect(kills).toBeGreaterThanOrEqual(Math.floor((callsInFullRun - 3) / 5) - 2);
   }, 600_000);
 });
