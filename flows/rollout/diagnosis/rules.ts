@@ -217,8 +217,10 @@ const TOO_SMALL = /has insufficient (memory|CPU units?|CPU) available/i;
  * joined — and the fix follows from it.
  */
 export function noContainerInstances(e: Evidence): Omit<Diagnosis, 'cause'> | undefined {
-  const hit = e.events.find((m) => NO_INSTANCES.test(m));
   const capacity = capacityOf(e);
+  // Instances registered now: an early "no container instances" event (from before they joined) is history.
+  if (capacity !== undefined && capacity.registered > 0) return undefined;
+  const hit = e.events.find((m) => NO_INSTANCES.test(m));
   const none = capacity !== undefined && capacity.registered === 0;
   if (!hit && !(none && e.events.some((m) => /unable to place a task/i.test(m)))) return undefined;
   const evidence = [hit ?? e.events.find((m) => /unable to place a task/i.test(m)) ?? ''].filter(Boolean).map(quote);

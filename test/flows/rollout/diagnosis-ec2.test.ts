@@ -53,6 +53,8 @@ describe('noContainerInstances (troubleshooting.md §3.2: nothing registered)', 
   it('does not apply to Fargate placement failures or to healthy capacity', () => {
     expect(noContainerInstances(evidence({ events: ['(service todo-dev) was unable to place a task. Reason: Capacity is unavailable at this time.'] }))).toBeUndefined();
     expect(noContainerInstances(evidence({ events: [NO_MEMORY], capacity: capacity({ registered: 1, connected: 1 }) }))).toBeUndefined();
+    // An early "no instances" event, from before the instances joined, does not outweigh what is there now.
+    expect(diagnose(evidence({ events: [NO_MEMORY, NO_INSTANCES], capacity: capacity({ registered: 1, connected: 1 }) })).title).toMatch(/too little memory/);
     // The Fargate rule keeps its event (diagnosis.test.ts): no EC2 reason, no capacity evidence.
     expect(diagnose(evidence({ events: ['(service todo-dev) was unable to place a task because no container instance met all of its requirements.'] })).fix).toMatch(/quota/);
   });
