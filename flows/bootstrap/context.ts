@@ -33,12 +33,12 @@ export function bootstrapClients(runtime: Runtime) {
     once(`admin:${region}:${profile}`, () => startingCredentials(runtime, prompter, { region, profile }));
   return {
     sts: (region: string, prompter: Prompter) =>
-      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, (await starting(region, prompter)).provider, { region })),
+      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, await starting(region, prompter), { region })),
     iam: (region: string, prompter: Prompter) =>
-      once(`iam:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-iam')).IAMClient, (await starting(region, prompter)).provider, { region })),
+      once(`iam:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-iam')).IAMClient, await starting(region, prompter), { region })),
     admin,
     ec2AsAdmin: (region: string, profile: string, prompter: Prompter) =>
-      once(`ec2:${region}:${profile}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ec2')).EC2Client, (await admin(region, profile, prompter)).provider, { region })),
+      once(`ec2:${region}:${profile}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ec2')).EC2Client, await admin(region, profile, prompter), { region })),
   };
 }
 

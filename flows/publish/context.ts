@@ -29,9 +29,9 @@ export function publishClients(runtime: Runtime) {
   const starting = (region: string, prompter: Prompter) => once(`starting:${region}`, () => startingCredentials(runtime, prompter, { region }));
   return {
     sts: (region: string, prompter: Prompter) =>
-      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, (await starting(region, prompter)).provider, { region })),
+      once(`sts:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-sts')).STSClient, await starting(region, prompter), { region })),
     ecr: (region: string, prompter: Prompter) =>
-      once(`ecr:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ecr')).ECRClient, (await starting(region, prompter)).provider, { region })),
+      once(`ecr:${region}`, async () => awsClient(runtime, (await import('@aws-sdk/client-ecr')).ECRClient, await starting(region, prompter), { region })),
   };
 }
 

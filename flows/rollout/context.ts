@@ -56,7 +56,7 @@ export function rolloutClients(runtime: Runtime) {
   // One credential provider for every client: a profile with MFA asks for one code.
   const starting = (region: string, prompter: Prompter) => once(`starting:${region}`, () => startingCredentials(runtime, prompter, { region }));
   return <T>(service: keyof typeof PACKAGES, region: string, prompter: Prompter): Promise<T> =>
-    once(`${service}:${region}`, async () => awsClient(runtime, (await PACKAGES[service]!()) as never, (await starting(region, prompter)).provider, { region })) as Promise<T>;
+    once(`${service}:${region}`, async () => awsClient(runtime, (await PACKAGES[service]!()) as never, await starting(region, prompter), { region })) as Promise<T>;
 }
 
 export type RolloutClients = ReturnType<typeof rolloutClients>;
