@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 export function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  removeOrphanedTemps(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   const fd = openSync(temp, 'wx', mode);
   try {
@@ -27,6 +28,28 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, mode
     throw error;
   }
   syncDirectory(dir);
+}
+
+/**
+ * A writer killed between creating its temp file and the rename leaves the temp behind — with the new
+ * content, which may be a secret key. The next write of the same file removes those of dead writers.
+ */
+function removeOrphanedTemps(dir: string, name: string): void {
+  const prefix = `.${name}.`;
+  for (const entry of readdirSync(dir)) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function syncDirectory(dir: string): void {
