@@ -16,17 +16,7 @@ export const service: Step<RolloutContext> = {
   plan: (c) => `ecs:CreateService/UpdateService ${c.names.service} → ${c.names.family}:${c.output('task-definition', 'revision')}`,
   async probe(c) {
     const current = await describe(c);
-    const revision = c.output('task-definition', 'arn');
-    if (!current) return undefined;
-    const ours = current.deployments?.find((d) => d.taskDefinition === revision);
-    const retrying = failureWasShown(c);
-    if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {
-      return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision };
-    }
-    // Ours is gone (rolled back while nobody watched): re-attach, and let the watch say what happened.
-    const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
-    if (!retrying && earlier?.taskDefinitionArn === revision && typeof earlier.deploymentId === 'string') return earlier;
-    return undefined;
+    return current ? deploymentToFollow(c, current) : undefined;
   },
   async apply(c) {
     const ecs = await c.ecs();
@@ -90,11 +80,29 @@ export const service: Step<RolloutContext> = {
 };
 
 /**
+ * The service's deployment of this revision, when there is one to (re-)attach to: ECS may be carrying
+ * it on, or it may have finished or rolled back while nobody watched — the watch will say. None after a
+ * failure the person has seen (they run again to deploy afresh), or when the count must change.
+ */
+export function deploymentToFollow(c: RolloutContext, current: Service): Outputs | undefined {
+  const revision = c.output('task-definition', 'arn');
+  const ours = current.deployments?.find((d) => d.taskDefinition === revision);
+  const retrying = failureWasShown(c);
+  if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {
+    return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision };
+  }
+  // Ours is gone (rolled back while nobody watched): re-attach, and let the watch say what happened.
+  const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
+  if (!retrying && earlier?.taskDefinitionArn === revision && typeof earlier.deploymentId === 'string') return earlier;
+  return undefined;
+}
+
+/**
  * An earlier run's watch reported a failure (its journal keeps the error): the person saw the diagnosis
  * and runs again after fixing something, so deploy afresh. A watch that was killed or cancelled left no
  * such error (or "cancelled"): then re-attach to the deployment it was watching.
  */
-function failureWasShown(c: RolloutContext): boolean {
+export function failureWasShown(c: RolloutContext): boolean {
   const error = c.history?.watch?.error;
   return error !== undefined && error !== 'cancelled';
 }
@@ -105,6 +113,6 @@ export async function describe(c: RolloutContext): Promise<Service | undefined> 
 }
 
 /** Same request, same token (at most 36 characters): a retried create returns the service it made. */
-function clientToken(...parts: string[]): string {
+export function clientToken(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }

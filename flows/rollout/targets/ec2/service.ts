@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { CreateServiceCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { retryWhileNotReady } from '../../../../src/aws/waiters.js';
 import { UsageError } from '../../../../src/engine/errors.js';
 import type { Outputs, Step } from '../../../../src/engine/types.js';
 import type { RolloutContext } from '../../context.js';
-import { describe } from '../../steps/service.js';
+import { clientToken, deploymentToFollow, describe, failureWasShown } from '../../steps/service.js';
 import { providerName } from './capacity-provider.js';
 
 /**
@@ -19,17 +18,9 @@ export const ec2Service: Step<RolloutContext> = {
   plan: (c) => `ecs:CreateService/UpdateService ${c.names.service} → ${c.names.family}:${c.output('task-definition', 'revision')} on ${providerName(c)}`,
   async probe(c) {
     const current = await describe(c);
-    const revision = c.output('task-definition', 'arn');
     if (!current) return undefined;
     refuseOtherTarget(c, current);
-    const ours = current.deployments?.find((d) => d.taskDefinition === revision);
-    const retrying = failureWasShown(c);
-    if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {
-      return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision };
-    }
-    const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
-    if (!retrying && earlier?.taskDefinitionArn === revision && typeof earlier.deploymentId === 'string') return earlier;
-    return undefined;
+    return deploymentToFollow(c, current);
   },
   async apply(c) {
     const ecs = await c.ecs();
@@ -95,14 +86,4 @@ function refuseOtherTarget(c: RolloutContext, service: Service): void {
     why: 'slipway does not move a running service between targets in place.',
     fix: `Run \`slipway teardown --env ${c.settings.env}\`, then roll out again — or set "launchType" back to "FARGATE".`,
   });
-}
-
-/** An earlier run's watch reported a failure: deploy afresh (see steps/service.ts). */
-function failureWasShown(c: RolloutContext): boolean {
-  const error = c.history?.watch?.error;
-  return error !== undefined && error !== 'cancelled';
-}
-
-function clientToken(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
