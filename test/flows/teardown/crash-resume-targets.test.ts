@@ -3,50 +3,24 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EC2_TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
+import { EC2_TEARDOWN_STEPS, EXPRESS_TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
 import { createSandbox } from '../../../src/aws/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
 import { rolloutWorld, type RolloutWorld } from '../rollout/harness.js';
 import { FOREIGN, lookAlikesLeft, taggedFor, twoEnvironmentsOn } from './world.js';
 
 /**
- * The EC2 teardown killed (SIGKILL, in a child process) as each of its steps starts and inside the
- * steps that wait (the Auto Scaling group's instances leaving the cluster), then run again.
+ * The EC2 and Express Mode teardowns killed (SIGKILL, in a child process) as each of their steps starts,
+ * and the EC2 one inside the steps that wait (the Auto Scaling group's instances leaving the cluster),
+ * then run again: nothing of dev is left, and staging and every look-alike are untouched.
  */
-
-const STEPS = EC2_TEARDOWN_STEPS.map((s) => s.id);
-const scratch = mkdtempSync(join(tmpdir(), 'slipway-teardown-ec2-crash-'));
-let child: string;
-let template: RolloutWorld;
-let callsBefore: Record<string, number> = {};
-let callsInAll = 0;
-let stagingBefore: string[] = [];
-
 const withoutTasks = (found: string[]) => found.filter((x) => !/^task [0-9a-f]+$/.test(x));
-
+const scratch = mkdtempSync(join(tmpdir(), 'slipway-teardown-targets-crash-'));
+let child: string;
 beforeAll(async () => {
   child = await buildChild('test/support/teardown-child.ts');
-  template = await rolloutWorld();
-  await twoEnvironmentsOn(template, 'EC2');
-  stagingBefore = withoutTasks(taggedFor(template.sandbox.snapshot(), 'staging'));
-  const full = await runChild(copyOfTemplate());
-  expect(full.code, full.stderr).toBe(0);
-  expect(Object.keys(full.callsBefore)).toEqual(STEPS);
-  callsBefore = full.callsBefore;
-  callsInAll = full.calls;
-  assertTornDown(full.home);
-}, 240_000);
-afterAll(() => {
-  template?.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-let copies = 0;
-function copyOfTemplate(): string {
-  const home = join(scratch, `world-${++copies}`);
-  cpSync(template.home, home, { recursive: true });
-  return home;
-}
+}, 60_000);
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function runChild(home: string, kill?: string) {
   const proc = spawn(process.execPath, [child, home], { env: { ...process.env, ...(kill ? { SLIPWAY_TEST_KILL: kill } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,17 +41,46 @@ async function runChild(home: string, kill?: string) {
   };
 }
 
-/** Nothing tagged for dev is left (capacity included); staging, ecsInstanceRole and every look-alike are as they were. */
-function assertTornDown(home: string): void {
-  const state = createSandbox({ file: join(home, 'sandbox.json') }).snapshot();
-  expect(taggedFor(state, 'dev')).toEqual([]);
-  expect(withoutTasks(taggedFor(state, 'staging'))).toEqual(stagingBefore);
-  expect(state.iam.roles.ecsInstanceRole).toBeDefined();
-  expect(Object.keys(state.iam.instanceProfiles ?? {})).toEqual(['ecsInstanceRole']);
-  expect(lookAlikesLeft(state)).toEqual([FOREIGN.securityGroup, FOREIGN.partlyTaggedGroup, FOREIGN.role, FOREIGN.logGroup]);
-}
+describe.each([
+  ['EC2', EC2_TEARDOWN_STEPS.map((s) => s.id)],
+  ['EXPRESS', EXPRESS_TEARDOWN_STEPS.map((s) => s.id)],
+] as const)('%s teardown killed with SIGKILL, then resumed', (launchType, STEPS) => {
+  let template: RolloutWorld;
+  let callsBefore: Record<string, number> = {};
+  let callsInAll = 0;
+  let stagingBefore: string[] = [];
+  let copies = 0;
+  const copyOfTemplate = (): string => {
+    const home = join(scratch, `${launchType}-${++copies}`);
+    cpSync(template.home, home, { recursive: true });
+    return home;
+  };
 
-describe('EC2 teardown killed with SIGKILL, then resumed', () => {
+  /** Nothing tagged for dev is left; staging, the shared ecsInstanceRole and every look-alike are as they were. */
+  function assertTornDown(home: string): void {
+    const state = createSandbox({ file: join(home, 'sandbox.json') }).snapshot();
+    expect(taggedFor(state, 'dev')).toEqual([]);
+    expect(withoutTasks(taggedFor(state, 'staging'))).toEqual(stagingBefore);
+    if (launchType === 'EC2') {
+      expect(state.iam.roles.ecsInstanceRole).toBeDefined();
+      expect(Object.keys(state.iam.instanceProfiles ?? {})).toEqual(['ecsInstanceRole']);
+    }
+    expect(lookAlikesLeft(state)).toEqual([FOREIGN.securityGroup, FOREIGN.partlyTaggedGroup, FOREIGN.role, FOREIGN.logGroup]);
+  }
+
+  beforeAll(async () => {
+    template = await rolloutWorld();
+    await twoEnvironmentsOn(template, launchType);
+    stagingBefore = withoutTasks(taggedFor(template.sandbox.snapshot(), 'staging'));
+    const full = await runChild(copyOfTemplate());
+    expect(full.code, full.stderr).toBe(0);
+    expect(Object.keys(full.callsBefore)).toEqual(STEPS);
+    callsBefore = full.callsBefore;
+    callsInAll = full.calls;
+    assertTornDown(full.home);
+  }, 240_000);
+  afterAll(() => template?.cleanup());
+
   it.each(STEPS)('killed as %s starts: the resumed teardown leaves nothing of dev behind', async (step) => {
     const killed = await runChild(copyOfTemplate(), `start:${step}`);
     expect(killed.signal).toBe('SIGKILL');
@@ -86,7 +89,7 @@ describe('EC2 teardown killed with SIGKILL, then resumed', () => {
     assertTornDown(resumed.home);
   }, 60_000);
 
-  it('killed inside each EC2 capacity step (right after its first call, half-way, and after its last): each resume leaves nothing of dev behind', async () => {
+  it.runIf(launchType === 'EC2')('killed inside each EC2 capacity step (right after its first call, half-way, and after its last): each resume leaves nothing of dev behind', async () => {
     const points = new Set<number>();
     for (const id of ['auto-scaling-group', 'capacity-provider', 'launch-template', 'instance-security-group']) {
       const i = STEPS.indexOf(id);
