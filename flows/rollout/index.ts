@@ -80,6 +80,6 @@ export function rolloutSummary(outputs: Record<string, Outputs>): string[] {
   if (outputs.watch?.detached) {
     return [`Deployment ${String(outputs.watch.deploymentId)} of ${revision} started; ECS carries it on.`, `Watch it with \`slipway rollout --env ${String(outputs.environment?.env)}\`. URL when it is up: ${url}`];
   }
-  const seconds = Math.round(Number(outputs.watch?.watchedMs ?? 0) / 1000);
+  const seconds = Math.round(Number(outputs.watch?.deployedMs ?? outputs.watch?.watchedMs ?? 0) / 1000);
   return [`Running at ${url}`, `${revision} · ${image.split('@')[1] ?? image} · deployed in ${seconds} s`];
 }

@@ -14,7 +14,7 @@ export function createLineRenderer(write: (line: string) => void, options: { asc
   const ascii = options.ascii ?? false;
   const titles = new Map<string, string>();
   const startedAt = new Map<string, number>();
-  const lastProgress = new Map<string, number>();
+  const lastProgress = new Map<string, { at: number; amount: string }>();
 
   return (event: RunEvent): void => {
     switch (event.type) {
@@ -32,9 +32,11 @@ export function createLineRenderer(write: (line: string) => void, options: { asc
         const key = `${event.stepId}/${event.label}`;
         const done = event.total !== undefined && event.current >= event.total;
         const last = lastProgress.get(key);
-        if (!done && last !== undefined && event.at - last < PROGRESS_EVERY_MS) break;
-        lastProgress.set(key, event.at);
         const amount = event.unit === 'bytes' ? `${bytes(event.current)}${event.total ? ` / ${bytes(event.total)}` : ''}` : `${event.current}${event.total ? `/${event.total}` : ''}`;
+        // A line a person can read: at most every few seconds, and never the same amount twice in a row
+        // (a watch that polls reports "0/1" on every poll).
+        if (last?.amount === amount || (!done && last !== undefined && event.at - last.at < PROGRESS_EVERY_MS)) break;
+        lastProgress.set(key, { at: event.at, amount });
         write(`    ${event.label} ${event.total ? `${bar(event.current, event.total, 20, true)} ` : ''}${amount}`);
         break;
       }

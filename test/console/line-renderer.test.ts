@@ -36,6 +36,16 @@ describe('line renderer', () => {
     ]);
   });
 
+  it('a progress that does not move is not printed again, however often it is reported (a watch polling)', () => {
+    const lines: string[] = [];
+    const render = createLineRenderer((l) => lines.push(l), { ascii: true });
+    render({ type: 'step-started', stepId: 'w', at: 0 });
+    for (let at = 0; at < 60_000; at += 10_000) render({ type: 'step-progress', stepId: 'w', label: 'tasks running', current: 0, total: 2, unit: 'items', at });
+    render({ type: 'step-progress', stepId: 'w', label: 'tasks running', current: 2, total: 2, unit: 'items', at: 61_000 });
+    render({ type: 'step-progress', stepId: 'w', label: 'tasks running', current: 2, total: 2, unit: 'items', at: 71_000 });
+    expect(lines).toEqual(['    tasks running [--------------------] 0/2', '    tasks running [####################] 2/2']);
+  });
+
   it('says how to carry on after a cancel', () => {
     const lines: string[] = [];
     createLineRenderer((l) => lines.push(l))({ type: 'run-finished', result: result({ status: 'cancelled' }), at: 0 });

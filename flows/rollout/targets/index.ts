@@ -82,6 +82,6 @@ export function expressSummary(outputs: Record<string, Outputs>): string[] | und
   if (outputs.watch?.detached) {
     return [`Express Mode revision ${revision} started; ECS carries it on.`, `Watch it with \`slipway rollout --env ${String(outputs.environment?.env)}\`.${endpoint ? ` URL when it is up: ${endpoint}` : ''}`];
   }
-  const seconds = Math.round(Number(outputs.watch?.watchedMs ?? 0) / 1000);
+  const seconds = Math.round(Number(outputs.watch?.deployedMs ?? outputs.watch?.watchedMs ?? 0) / 1000);
   return [`Running at ${endpoint}`, `Express Mode revision ${revision} · ${image.split('@')[1] ?? image} · ready in ${seconds} s`];
 }

@@ -47,7 +47,11 @@ export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}
         if (counts !== lastCounts) c.report.log(counts);
         lastCounts = counts;
       }
-      if (state.kind === 'completed') return { deploymentId, taskDefinitionArn: revision, watchedMs: Date.now() - started, outcome: 'completed' };
+      if (state.kind === 'completed') {
+        // How long the deployment took, on the account's clock — also when this run only re-attached to it.
+        const deployedMs = Math.max(0, c.now() - (state.deployment.createdAt?.getTime() ?? c.now()));
+        return { deploymentId, taskDefinitionArn: revision, watchedMs: Date.now() - started, deployedMs, outcome: 'completed' };
+      }
       if (state.kind === 'failed' || state.kind === 'replaced') throw await failure(c, hooks, state, [...stopped.values()], false);
       if (polled && polled.giveUp) {
         c.report.log(polled.giveUp, 'warn');
