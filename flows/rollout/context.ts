@@ -1,9 +1,11 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { Prompter } from '../../src/engine/prompter.js';
 import type { Outputs, StepContext } from '../../src/engine/types.js';
@@ -36,6 +38,9 @@ export interface RolloutContext extends StepContext {
   ecs(): Promise<ECSClient>;
   elbv2(): Promise<ElasticLoadBalancingV2Client>;
   logs(): Promise<CloudWatchLogsClient>;
+  /** Only the EC2 target calls these (the ECS AMI parameter, the Auto Scaling group). */
+  ssm(): Promise<SSMClient>;
+  autoScaling(): Promise<AutoScalingClient>;
 }
 
 type ClientClass = new (config: never) => { middlewareStack: unknown };
@@ -49,6 +54,8 @@ const PACKAGES: Record<string, () => Promise<ClientClass>> = {
   ecs: async () => (await import('@aws-sdk/client-ecs')).ECSClient as ClientClass,
   elbv2: async () => (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client as ClientClass,
   logs: async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient as ClientClass,
+  ssm: async () => (await import('@aws-sdk/client-ssm')).SSMClient as ClientClass,
+  autoscaling: async () => (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient as ClientClass,
 };
 
 export function rolloutClients(runtime: Runtime) {
@@ -99,6 +106,8 @@ export function rolloutContext(runtime: Runtime, clients: RolloutClients, option
       ecs: client<ECSClient>('ecs'),
       elbv2: client<ElasticLoadBalancingV2Client>('elbv2'),
       logs: client<CloudWatchLogsClient>('logs'),
+      ssm: client<SSMClient>('ssm'),
+      autoScaling: client<AutoScalingClient>('autoscaling'),
     };
   };
 }
