@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EC2_TEARDOWN_STEPS, EXPRESS_TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
 import { createSandbox } from '../../../src/aws/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
+import { runTeardownChild } from './child.js';
 import { rolloutWorld, type RolloutWorld } from '../rollout/harness.js';
 import { FOREIGN, lookAlikesLeft, taggedFor, twoEnvironmentsOn } from './world.js';
 
@@ -22,24 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function runChild(home: string, kill?: string) {
-  const proc = spawn(process.execPath, [child, home], { env: { ...process.env, ...(kill ? { SLIPWAY_TEST_KILL: kill } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (c, s) => resolve([c, s])));
-  const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; stepId?: string; calls: number; failures?: unknown });
-  const finished = lines.find((l) => l.type === 'finished');
-  return {
-    home,
-    code,
-    signal,
-    stderr: `${stderr}${finished?.failures ? JSON.stringify(finished.failures) : ''}`,
-    calls: finished?.calls ?? -1,
-    callsBefore: Object.fromEntries(lines.flatMap((l) => (l.type === 'step-started' ? [[l.stepId, l.calls]] : []))) as Record<string, number>,
-  };
-}
+const runChild = (home: string, kill?: string) => runTeardownChild(child, home, kill);
 
 describe.each([
   ['EC2', EC2_TEARDOWN_STEPS.map((s) => s.id)],
