@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EC2_TEARDOWN_STEPS, EXPRESS_TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
 import { createSandbox } from '../../../src/aws/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
+import { freezeClock } from '../../support/child-sandbox.js';
 import { runTeardownChild } from './child.js';
 import { rolloutWorld, type RolloutWorld } from '../rollout/harness.js';
 import { FOREIGN, lookAlikesLeft, taggedFor, twoEnvironmentsOn } from './world.js';
@@ -55,6 +56,7 @@ describe.each([
     template = await rolloutWorld();
     await twoEnvironmentsOn(template, launchType);
     stagingBefore = withoutTasks(taggedFor(template.sandbox.snapshot(), 'staging'));
+    freezeClock(template.home);
     const full = await runChild(copyOfTemplate());
     expect(full.code, full.stderr).toBe(0);
     expect(Object.keys(full.callsBefore)).toEqual(STEPS);
@@ -66,7 +68,7 @@ describe.each([
 
   it.each(STEPS)('killed as %s starts: the resumed teardown leaves nothing of dev behind', async (step) => {
     const killed = await runChild(copyOfTemplate(), `start:${step}`);
-    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.signal, `the run was not killed (exit ${killed.code}) ${killed.stderr}`).toBe('SIGKILL');
     const resumed = await runChild(killed.home);
     expect(resumed.code, resumed.stderr).toBe(0);
     assertTornDown(resumed.home);
@@ -83,7 +85,7 @@ describe.each([
     expect(points.size).toBeGreaterThanOrEqual(6);
     for (const n of [...points].sort((a, b) => a - b)) {
       const killed = await runChild(copyOfTemplate(), `call:${n}`);
-      expect(killed.signal, `call:${n}`).toBe('SIGKILL');
+      expect(killed.signal, `call:${n}: the run was not killed (exit ${killed.code}) ${killed.stderr}`).toBe('SIGKILL');
       const resumed = await runChild(killed.home);
       expect(resumed.code, `call:${n}: ${resumed.stderr}`).toBe(0);
       assertTornDown(resumed.home);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
 import { createSandbox } from '../../../src/aws/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
+import { freezeClock } from '../../support/child-sandbox.js';
 import { runTeardownChild } from './child.js';
 import { rolloutWorld, type RolloutWorld } from '../rollout/harness.js';
 import { lookAlikesLeft, taggedFor, twoEnvironmentsAndLookAlikes, FOREIGN } from './world.js';
@@ -22,6 +23,7 @@ beforeAll(async () => {
   // One world with dev and staging rolled out and dev's look-alikes made; each case tears down a copy.
   template = await rolloutWorld();
   await twoEnvironmentsAndLookAlikes(template);
+  freezeClock(template.home);
   const full = await runChild(copyOfTemplate());
   expect(full.code, full.stderr).toBe(0);
   callsBefore = full.callsBefore;
@@ -68,7 +70,7 @@ function killPointsInside(): number[] {
 describe('teardown killed with SIGKILL, then resumed', () => {
   it.each(STEPS)('killed as %s starts: the resumed teardown leaves nothing of dev behind', async (step) => {
     const killed = await runChild(copyOfTemplate(), `start:${step}`);
-    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.signal, `the run was not killed (exit ${killed.code}) ${killed.stderr}`).toBe('SIGKILL');
     const resumed = await runChild(killed.home);
     expect(resumed.code, resumed.stderr).toBe(0);
     assertTornDown(resumed.home);
@@ -79,7 +81,7 @@ describe('teardown killed with SIGKILL, then resumed', () => {
     expect(points.length).toBeGreaterThanOrEqual(STEPS.length - 3);
     for (const n of points) {
       const killed = await runChild(copyOfTemplate(), `call:${n}`);
-      expect(killed.signal, `call:${n}`).toBe('SIGKILL');
+      expect(killed.signal, `call:${n}: the run was not killed (exit ${killed.code}) ${killed.stderr}`).toBe('SIGKILL');
       const resumed = await runChild(killed.home);
       expect(resumed.code, `call:${n}: ${resumed.stderr}`).toBe(0);
       assertTornDown(resumed.home);
