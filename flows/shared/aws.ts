@@ -31,17 +31,20 @@ export async function awsClient<T extends { middlewareStack: unknown }>(
 
 interface RenewableClient {
   middlewareStack: { add(middleware: InitializeMiddleware<object, object>, options: { step: 'initialize'; priority: 'high'; name: string }): void };
-  config: { credentials?: (options?: { forceRefresh?: boolean }) => Promise<unknown> };
+  config: { credentials?: (options?: { forceRefresh?: boolean }) => Promise<{ accessKeyId?: string } | undefined> };
 }
 
 /** Outermost middleware: added before the sandbox's, so it also wraps the simulated account's answers. */
 function renewExpiredSessions(client: RenewableClient, shared: SharedCredentials): void {
   const middleware: InitializeMiddleware<object, object> = (next) => async (args) => {
+    // The key this request is signed with (the client's memo of the shared provider): if another
+    // client has already renewed the session, this one only picks the new one up.
+    const used = await client.config.credentials?.();
     try {
       return await next(args);
     } catch (error) {
       if (classifyAwsError(error) !== 'expired-token') throw error;
-      shared.invalidate();
+      shared.invalidate(used?.accessKeyId);
       // The SDK memoizes credentials until their stated expiry: make it ask the shared provider again.
       await client.config.credentials?.({ forceRefresh: true });
       return next(args);

@@ -8,8 +8,12 @@ import type { AwsSettings } from './settings.js';
 
 export interface SharedCredentials {
   provider: AwsCredentialIdentityProvider;
-  /** Forget cached credentials (an ExpiredToken mid-flow): the next call asks for a fresh MFA code. */
-  invalidate(): void;
+  /**
+   * Forget the session whose key AWS just called expired (ExpiredToken mid-flow): the next call asks
+   * for a fresh MFA code. When another client has already renewed it (the current key is a different
+   * one), nothing is forgotten, so one expiry costs one code however many clients share the provider.
+   */
+  invalidate(expiredAccessKeyId?: string): void;
 }
 
 /**
@@ -56,25 +60,34 @@ export async function createSharedCredentials(settings: AwsSettings, prompter: P
   let current: AwsCredentialIdentity | undefined;
   let inFlight: Promise<AwsCredentialIdentity> | undefined;
 
+  const resolve = async (): Promise<AwsCredentialIdentity> => {
+    const cached = cache?.read();
+    if (cached) return (current = cached);
+    const resolved = await chain();
+    if (cache && resolved.sessionToken && resolved.expiration) cache.write(resolved);
+    return (current = resolved);
+  };
+
   const provider: AwsCredentialIdentityProvider = async () => {
     if (current && isFresh(current)) return current;
-    inFlight ??= (async () => {
-      try {
-        const cached = cache?.read();
-        if (cached) return (current = cached);
-        const resolved = await chain();
-        if (cache && resolved.sessionToken && resolved.expiration) cache.write(resolved);
-        return (current = resolved);
-      } finally {
-        inFlight = undefined;
-      }
-    })();
+    if (!inFlight) {
+      // Cleared when this resolution settles, never before it is stored: a cache hit settles without
+      // waiting, and a `finally` inside it would run before the assignment, leaving a stale promise
+      // that every later refresh (an expired session) would be handed again.
+      const resolving = resolve();
+      inFlight = resolving;
+      const done = () => {
+        if (inFlight === resolving) inFlight = undefined;
+      };
+      resolving.then(done, done);
+    }
     return inFlight;
   };
 
   return {
     provider,
-    invalidate() {
+    invalidate(expiredAccessKeyId) {
+      if (expiredAccessKeyId && current && current.accessKeyId !== expiredAccessKeyId) return;
       current = undefined;
       cache?.clear();
       chain = makeChain();

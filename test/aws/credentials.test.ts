@@ -109,6 +109,36 @@ describe('shared credentials with MFA, against STS at AWS_ENDPOINT_URL', () => {
     expect(after.accessKeyId).not.toBe(before.accessKeyId);
   });
 
+  it('after invalidate it asks for a fresh code also when the session came from the file cache', async () => {
+    // A cache hit settles at once: the in-flight marker must not outlive it and hand the dropped session back.
+    const { env } = homeWithRoleProfile();
+    sts.mfaCodes.set(SERIAL, new Set(['555555', '666666']));
+    const settings = resolveAwsSettings({ profile: 'acme' }, env);
+    const before = await (await createSharedCredentials(settings, new CountingMfaPrompter(['555555']), env)).provider();
+    const prompter = new CountingMfaPrompter(['666666']);
+    const shared = await createSharedCredentials(settings, prompter, env);
+    expect((await shared.provider()).accessKeyId).toBe(before.accessKeyId);
+    expect(prompter.asked).toEqual([]);
+    shared.invalidate(before.accessKeyId);
+    const after = await shared.provider();
+    expect(prompter.asked).toHaveLength(1);
+    expect(after.accessKeyId).not.toBe(before.accessKeyId);
+  });
+
+  it('invalidating a key that is no longer the current one keeps the current session (another client renewed it)', async () => {
+    const { env } = homeWithRoleProfile();
+    sts.mfaCodes.set(SERIAL, new Set(['777777', '888888']));
+    const settings = resolveAwsSettings({ profile: 'acme' }, env);
+    const prompter = new CountingMfaPrompter(['777777', '888888']);
+    const shared = await createSharedCredentials(settings, prompter, env);
+    const first = await shared.provider();
+    shared.invalidate(first.accessKeyId);
+    const renewed = await shared.provider();
+    shared.invalidate(first.accessKeyId);
+    expect((await shared.provider()).accessKeyId).toBe(renewed.accessKeyId);
+    expect(prompter.asked).toHaveLength(2);
+  });
+
   it('a wrong MFA code surfaces STS’s AccessDenied', async () => {
     const { env } = homeWithRoleProfile();
     sts.mfaCodes.set(SERIAL, new Set(['555555']));
