@@ -7,14 +7,18 @@ import { runFlowChild, type ChildRun } from './children.js';
 import { addToTally, recordFigure } from './figures.js';
 import { sandboxState } from './inventory.js';
 import { personSecrets, sandboxSecrets, scanForSecrets, worldSources } from './secrets.js';
+import { spawnSync } from 'node:child_process';
+import { privateDockerdUnavailable, startPrivateDockerd } from '../support/private-dockerd.js';
+import { BUSYBOX, publishApp, verifyRegistry } from './publish-app.js';
 import { verifySeed } from './seed.js';
-import { plainWorld, rolloutWorld } from './worlds.js';
+import { plainWorld, publishWorld, rolloutWorld } from './worlds.js';
 
 /**
  * Figure 2: the flows under injected faults. Every request (retries included) that reaches the sandbox
  * fails at RATE with throttling, a 429, a 5xx, a connection reset or a timeout — beneath the SDK's
  * adaptive retries, which must absorb them; IAM takes PROPAGATION seconds to show new identities; and a
- * rollout started from the bootstrap's role profile (MFA) has its role session expired in mid-flow.
+ * rollout started from the bootstrap's role profile (MFA) has its role session expired in mid-flow;
+ * publish's Docker daemon (one of its own) is restarted in the middle of the release build.
  * Every flow must still finish.
  */
 const RATE = 0.25;
@@ -26,6 +30,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const totals = { calls: 0, injected: 0, sessionsExpired: 0, byKind: {} as Record<string, number> };
 const finished: string[] = [];
 const unfinished: string[] = [];
+let dockerRestart = 'not run';
 
 function count(label: string, run: ChildRun): void {
   const f = run.summary?.faults;
@@ -78,18 +83,62 @@ describe('faults', () => {
     expect(run.asked.filter((id) => id.startsWith('mfa:'))).toHaveLength(1);
   });
 
+  it('publish finishes under the same faults, its Docker daemon restarted in the middle of the release build', async () => {
+    const unavailable = privateDockerdUnavailable() ?? (BUSYBOX ? undefined : 'no static busybox');
+    const storage = unavailable ? undefined : await verifyRegistry(join(root, 'registry-owner.json'));
+    const why = unavailable ?? (storage ? undefined : 'no registry (docker-registry or SLIPWAY_TEST_REGISTRY*)');
+    if (why) {
+      if (process.env.CI === 'true') throw new Error(`the Docker restart cannot be verified: ${why}`);
+      dockerRestart = `skipped: ${why}`;
+      return;
+    }
+    const daemon = await startPrivateDockerd();
+    try {
+      const work = join(root, 'publish');
+      // A release stage that takes a few seconds to build, so there is a middle to restart in.
+      publishApp(join(work, 'home', 'app'), { dockerfile: (text) => text.replace(/(FROM base AS release\n)/, '$1RUN ["/bin/busybox", "sleep", "3"]\n') });
+      publishWorld(work, { app: join(work, 'home', 'app'), name: `restart-${seed}-${Date.now().toString(36)}`, registry: storage!.registry });
+      // The build's RUN container showing up on the daemon is the middle of the build.
+      let restarted = 0;
+      const watching = (async () => {
+        const deadline = Date.now() + 100_000;
+        while (Date.now() < deadline) {
+          const ps = spawnSync('docker', ['ps', '-q'], { encoding: 'utf8', env: { ...process.env, ...daemon.env } });
+          if (ps.status === 0 && ps.stdout.trim()) {
+            await daemon.restart(1_000);
+            restarted++;
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      const run = await runFlowChild('publish', work, { SLIPWAY_VERIFY_FAULTS: `${seed + 3}:${RATE}`, ...daemon.env });
+      await watching;
+      count('publish, Docker daemon restarted mid-build', run);
+      scan(work, [run]);
+      expect(restarted, 'the daemon was restarted during the build').toBe(1);
+      expect(run.code, JSON.stringify(run.summary?.failures) + run.stderr).toBe(0);
+      const said = (text: string) => run.lines.some((l) => l.type === 'step-log' && String(l.line).includes(text));
+      expect(said('The Docker daemon went away during the release build'), run.stdout.slice(-2000)).toBe(true);
+      dockerRestart = 'a private dockerd restarted when the release build’s RUN step was up: publish waited for it and built again';
+    } finally {
+      await daemon.dispose();
+      await storage?.stop();
+    }
+  }, 240_000);
+
   afterAll(() => {
     const rate = totals.calls ? totals.injected / totals.calls : 0;
     recordFigure({
       name: '2 faults',
       value: `${totals.calls} requests, ${totals.injected} faults injected (${(rate * 100).toFixed(1)} %), ${totals.sessionsExpired} role session expired mid-flow; ${finished.length}/${finished.length + unfinished.length} flows finished`,
       floor: '≥ 20 % of requests faulted, every flow finishes',
-      ok: rate >= 0.2 && unfinished.length === 0 && finished.length >= 3 && totals.sessionsExpired >= 1,
+      ok: rate >= 0.2 && unfinished.length === 0 && finished.length >= (dockerRestart.startsWith('skipped') ? 3 : 4) && totals.sessionsExpired >= 1,
       details: [
         `by kind: ${Object.entries(totals.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}; IAM propagation ${PROPAGATION} s; at most 3 faults in a row per request (the SDK makes 6 attempts)`,
         ...finished,
         ...unfinished.map((u) => `DID NOT FINISH ${u}`.slice(0, 700)),
-        'Docker daemon restart mid-build: not injected (it would restart the daemon other jobs on this machine share).',
+        `Docker daemon restart mid-build: ${dockerRestart}`,
       ],
     });
   });

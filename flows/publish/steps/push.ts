@@ -4,6 +4,7 @@ import { dockerPush, imageDigest, RegistryAuthError, tagImage } from '../../../s
 import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { PublishContext } from '../context.js';
+import { survivingDaemonRestarts } from './daemon-restarts.js';
 import { loginToEcr } from './login.js';
 
 /**
@@ -22,10 +23,14 @@ export const push: Step<PublishContext> = {
   async apply(c) {
     const uri = c.repositoryUri();
     const versionRef = `${uri}:${c.version()}`;
-    await tagImage(c.localImage(), versionRef, c.docker);
-    await tagImage(c.localImage(), `${uri}:latest`, c.docker);
-    const pushed = await pushWithOneRelogin(c, versionRef);
-    await pushWithOneRelogin(c, `${uri}:latest`);
+    // Pushing again after a daemon restart is cheap: the registry already has the layers that went up.
+    const pushed = await survivingDaemonRestarts(c, `the push of ${versionRef}`, async () => {
+      await tagImage(c.localImage(), versionRef, c.docker);
+      await tagImage(c.localImage(), `${uri}:latest`, c.docker);
+      const version = await pushWithOneRelogin(c, versionRef);
+      await pushWithOneRelogin(c, `${uri}:latest`);
+      return version;
+    });
     return { digest: pushed.digest, tag: c.version(), uri };
   },
 };

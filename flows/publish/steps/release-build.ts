@@ -5,6 +5,7 @@ import { runDocker } from '../../../src/docker/run.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { PublishContext } from '../context.js';
 import { openLog } from './build-log.js';
+import { survivingDaemonRestarts } from './daemon-restarts.js';
 
 /** The release image, labelled with where it came from; the build cache makes a rebuild cheap. */
 export const releaseBuild: Step<PublishContext> = {
@@ -21,26 +22,27 @@ export const releaseBuild: Step<PublishContext> = {
     const log = openLog(c.runtime.env, `${c.settings.app}-release`);
     const release = String(c.outputs.project?.releaseTarget);
     try {
-      const built = await dockerBuild({
+      const labels = {
+        'org.opencontainers.image.revision': String(c.outputs.version?.sha ?? c.version()),
+        'org.opencontainers.image.source': c.dir,
+        // The commit's time, not the build's: the same commit builds the same image (and digest)
+        // from the cache, so a build interrupted and redone publishes what it would have.
+        'org.opencontainers.image.created': await commitTime(c),
+        'slipway.app': c.settings.app,
+      };
+      const built = await survivingDaemonRestarts(c, 'the release build', () => dockerBuild({
         ...c.docker,
         context: c.dir,
         file: join(c.dir, String(c.outputs.project?.dockerfile)),
         ...(/^\d+$/.test(release) ? {} : { target: release }),
         tags: [c.localImage()],
         platform: c.settings.platform,
-        labels: {
-          'org.opencontainers.image.revision': String(c.outputs.version?.sha ?? c.version()),
-          'org.opencontainers.image.source': c.dir,
-          // The commit's time, not the build's: the same commit builds the same image (and digest)
-          // from the cache, so a build interrupted and redone publishes what it would have.
-          'org.opencontainers.image.created': await commitTime(c),
-          'slipway.app': c.settings.app,
-        },
+        labels,
         onLine: (line) => {
           log.stream.write(`${line}\n`);
           c.report.log(line);
         },
-      });
+      }));
       return { imageId: built.imageId, image: c.localImage() };
     } finally {
       log.stream.end();
