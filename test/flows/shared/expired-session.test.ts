@@ -45,16 +45,20 @@ function expireRoleSessions(sandbox: Sandbox): void {
   });
 }
 
+/** A bootstrapped account, profile acme (role + MFA) in HOME, and an STS and an EC2 client sharing its credentials, as a flow builds them. */
+async function twoClientsAsAcme() {
+  const sandbox = frozenSandbox();
+  const b = await bootstrapAccount(sandbox);
+  const env = homeWithRoleProfile(b);
+  const { asked, prompter } = personWithAuthenticator(sandbox, b);
+  const runtime: Runtime = { aws: { region: 'us-east-1', profile: 'acme' }, env, platform: 'linux', sandbox, cwd: env.HOME! };
+  const shared = await startingCredentials(runtime, prompter);
+  return { sandbox, asked, sts: await awsClient(runtime, STSClient, shared), ec2: await awsClient(runtime, EC2Client, shared) };
+}
+
 describe('a role session that expires in the middle of a flow', () => {
   it('is renewed: the next call asks for one new MFA code and succeeds, for every client sharing the credentials', async () => {
-    const sandbox = frozenSandbox();
-    const b = await bootstrapAccount(sandbox);
-    const env = homeWithRoleProfile(b);
-    const { asked, prompter } = personWithAuthenticator(sandbox, b);
-    const runtime: Runtime = { aws: { region: 'us-east-1', profile: 'acme' }, env, platform: 'linux', sandbox, cwd: env.HOME! };
-    const shared = await startingCredentials(runtime, prompter);
-    const sts = await awsClient(runtime, STSClient, shared);
-    const ec2 = await awsClient(runtime, EC2Client, shared);
+    const { sandbox, asked, sts, ec2 } = await twoClientsAsAcme();
 
     const before = await sts.send(new GetCallerIdentityCommand({}));
     expect(before.Arn).toMatch(/assumed-role\/admin\/alice$/);
@@ -68,14 +72,7 @@ describe('a role session that expires in the middle of a flow', () => {
   });
 
   it('two clients that find it expired at the same moment share one renewal: one new code', async () => {
-    const sandbox = frozenSandbox();
-    const b = await bootstrapAccount(sandbox);
-    const env = homeWithRoleProfile(b);
-    const { asked, prompter } = personWithAuthenticator(sandbox, b);
-    const runtime: Runtime = { aws: { region: 'us-east-1', profile: 'acme' }, env, platform: 'linux', sandbox, cwd: env.HOME! };
-    const shared = await startingCredentials(runtime, prompter);
-    const sts = await awsClient(runtime, STSClient, shared);
-    const ec2 = await awsClient(runtime, EC2Client, shared);
+    const { sandbox, asked, sts, ec2 } = await twoClientsAsAcme();
     await Promise.all([sts.send(new GetCallerIdentityCommand({})), ec2.send(new DescribeVpcsCommand({}))]);
     expect(asked).toHaveLength(1);
 
