@@ -72,7 +72,7 @@ export async function surviveDaemonRestart<T>(work: () => Promise<T>, opts: Rest
       return await work();
     } catch (error) {
       if (opts.signal?.aborted || recoveries >= MAX_RECOVERIES || (await daemonAnswers(opts))) throw error;
-      opts.onLost?.(`The Docker daemon went away during ${opts.what} (restarted or stopped); waiting for it to answer again…`);
+      opts.onLost?.(`The Docker daemon went away during ${opts.what}; waiting for it to come back…`);
       const started = Date.now();
       if (!(await waitForDaemon(opts))) {
         const seconds = Math.round((opts.waitMs ?? DAEMON_RETURN_WAIT_MS) / 1000);
