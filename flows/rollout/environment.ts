@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { environmentPath } from './environment-path.js';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../src/engine/atomic-write.js';
-import { SlipwayError, UsageError } from '../../src/engine/errors.js';
+import { UsageError } from '../../src/engine/errors.js';
+import { readJsonFileIfPresent } from '../../src/local/json-file.js';
 import { fargateSizeProblem } from './fargate-sizes.js';
 import { ec2SizeProblem, INSTANCE_TYPE, instanceArchitecture } from './targets/ec2/instance-types.js';
 import { validateEnvName } from './names.js';
@@ -85,19 +85,8 @@ export function readEnvironment(dir: string, env: string): EnvironmentSettings |
   const nameProblem = validateEnvName(env);
   if (nameProblem) throw new UsageError(`--env: "${env}" is not an environment name.`, { fix: nameProblem });
   const path = environmentPath(dir, env);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SlipwayError(`Cannot read ${path}.`, { why: (error as Error).message, fix: 'Check that the file is readable by you.', cause: error });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON.`, { why: (error as Error).message, fix: `Fix the file by hand, or delete it to answer the questions again.` });
-  }
+  const value = readJsonFileIfPresent(path, 'Fix the file by hand, or delete it to answer the questions again.');
+  if (value === undefined) return undefined;
   const parsed = environmentSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);

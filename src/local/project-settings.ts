@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateKeepImages } from '../../recipes/ecr/lifecycle.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
-import { SlipwayError, UsageError } from '../engine/errors.js';
+import { UsageError } from '../engine/errors.js';
+import { readJsonFileIfPresent } from './json-file.js';
 import { validateVersionTag } from './version-tag.js';
 
 /**
@@ -35,19 +36,8 @@ export function projectSettingsPath(dir: string): string {
 /** undefined when the project has no settings file yet; a UsageError naming the problem when it is broken. */
 export function readProjectSettings(dir: string): ProjectSettings | undefined {
   const path = projectSettingsPath(dir);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SlipwayError(`Cannot read ${path}.`, { why: (error as Error).message, fix: 'Check that the file is readable by you.', cause: error });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON.`, { why: jsonProblem(error, text), fix: FIX_BY_HAND });
-  }
+  const value = readJsonFileIfPresent(path, FIX_BY_HAND);
+  if (value === undefined) return undefined;
   if (isObject(value) && typeof value.version === 'number' && value.version > 1) {
     throw new UsageError(`${path} was written by a newer slipway.`, {
       why: `It is settings version ${value.version}; this slipway reads version 1.`,
@@ -156,15 +146,4 @@ function settingsProblems(value: unknown): string[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Node 20 says "at position 57"; a person wants the line and column. */
-function jsonProblem(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /at position (\d+)/.exec(message);
-  if (!position || /\bline\b/.test(message)) return message;
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
 }
