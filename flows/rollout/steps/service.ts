@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import {
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  UpdateServiceCommand,
+  type CreateServiceCommandInput,
+  type NetworkConfiguration,
+  type Service,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
 import { retryWhileNotReady } from '../../../src/aws/waiters.js';
 import type { Outputs, Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
@@ -19,65 +27,87 @@ export const service: Step<RolloutContext> = {
     return current ? deploymentToFollow(c, current) : undefined;
   },
   async apply(c) {
-    const ecs = await c.ecs();
     const current = await describe(c);
-    const revision = c.output('task-definition', 'arn');
     const env = c.environment();
-    const networkConfiguration = {
-      awsvpcConfiguration: {
-        subnets: c.output<string[]>('network', 'subnets'),
-        securityGroups: [c.output('task-security-group', 'groupId')],
-        assignPublicIp: env.network.public ? ('ENABLED' as const) : ('DISABLED' as const),
+    return deployService(c, current, {
+      create: { launchType: 'FARGATE', platformVersion: 'LATEST' },
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: c.output<string[]>('network', 'subnets'),
+          securityGroups: [c.output('task-security-group', 'groupId')],
+          assignPublicIp: env.network.public ? 'ENABLED' : 'DISABLED',
+        },
       },
-    };
-    const deploymentConfiguration = { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } };
-    const send = async (): Promise<Service | undefined> => {
-      if (!current) {
-        const out = await ecs.send(
-          new CreateServiceCommand({
-            cluster: c.names.cluster,
-            serviceName: c.names.service,
-            taskDefinition: revision,
-            desiredCount: env.desiredCount,
-            launchType: 'FARGATE',
-            platformVersion: 'LATEST',
-            networkConfiguration,
-            loadBalancers: [{ targetGroupArn: c.output('target-group', 'arn'), containerName: c.names.container, containerPort: env.containerPort }],
-            healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
-            deploymentConfiguration,
-            deploymentController: { type: 'ECS' },
-            propagateTags: 'SERVICE',
-            enableECSManagedTags: true,
-            tags: c.tags.map((t) => ({ key: t.Key, value: t.Value })),
-            clientToken: clientToken(c.account(), c.names.cluster, c.names.service, revision),
-          }),
-          { abortSignal: c.signal },
-        );
-        return out.service;
-      }
-      const sameRevision = current.taskDefinition === revision;
+    });
+  },
+};
+
+/** Where a target puts the service's tasks: what its CreateService/UpdateService add to the common request. */
+export interface ServicePlacement {
+  /** Only at creation: a launch type (Fargate), or a strategy and placement (EC2 capacity). */
+  create: Partial<CreateServiceCommandInput>;
+  /** Sent again on every update (a capacity provider strategy). */
+  update?: Partial<UpdateServiceCommandInput>;
+  networkConfiguration: NetworkConfiguration;
+  /** Added to the client token, so another target's create is another request. */
+  tokenPart?: string;
+  /** For the log line: " on <capacity provider>". */
+  where?: string;
+}
+
+/**
+ * Creates the service (circuit breaker with rollback, a client token) or updates it to the new
+ * revision, waiting visibly while IAM has not yet let ECS use a new execution role; returns the
+ * deployment ECS started, which the watch follows.
+ */
+export async function deployService(c: RolloutContext, current: Service | undefined, placement: ServicePlacement): Promise<Outputs> {
+  const ecs = await c.ecs();
+  const revision = c.output('task-definition', 'arn');
+  const env = c.environment();
+  const common = {
+    cluster: c.names.cluster,
+    taskDefinition: revision,
+    desiredCount: env.desiredCount,
+    networkConfiguration: placement.networkConfiguration,
+    healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
+    deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+  };
+  const send = async (): Promise<Service | undefined> => {
+    if (!current) {
+      const token = clientToken(c.account(), c.names.cluster, c.names.service, revision, ...(placement.tokenPart ? [placement.tokenPart] : []));
       const out = await ecs.send(
-        new UpdateServiceCommand({
-          cluster: c.names.cluster,
-          service: c.names.service,
-          taskDefinition: revision,
-          desiredCount: env.desiredCount,
-          networkConfiguration,
-          healthCheckGracePeriodSeconds: env.healthCheckGracePeriodSeconds,
-          deploymentConfiguration,
-          // The same revision again (a retry after a failed deployment): ECS needs to be told to redeploy.
-          forceNewDeployment: sameRevision && failureWasShown(c),
+        new CreateServiceCommand({
+          ...common,
+          ...placement.create,
+          serviceName: c.names.service,
+          loadBalancers: [{ targetGroupArn: c.output('target-group', 'arn'), containerName: c.names.container, containerPort: env.containerPort }],
+          deploymentController: { type: 'ECS' },
+          propagateTags: 'SERVICE',
+          enableECSManagedTags: true,
+          tags: c.tags.map((t) => ({ key: t.Key, value: t.Value })),
+          clientToken: token,
         }),
         { abortSignal: c.signal },
       );
       return out.service;
-    };
-    const result = await retryWhileNotReady(send, { retryOn: ['not-propagated'], waitingFor: 'waiting for IAM to let ECS use the new execution role', report: c.report, signal: c.signal, budgetMs: 120_000 });
-    const primary = result?.deployments?.find((d) => d.status === 'PRIMARY');
-    c.report.log(`${current ? 'Updated' : 'Created'} service ${c.names.service}; deployment ${primary?.id}`);
-    return { serviceArn: result?.serviceArn ?? '', deploymentId: primary?.id ?? '', taskDefinitionArn: revision, created: !current } satisfies Outputs;
-  },
-};
+    }
+    const out = await ecs.send(
+      new UpdateServiceCommand({
+        ...common,
+        ...placement.update,
+        service: c.names.service,
+        // The same revision again (a retry after a failed deployment): ECS needs to be told to redeploy.
+        forceNewDeployment: current.taskDefinition === revision && failureWasShown(c),
+      }),
+      { abortSignal: c.signal },
+    );
+    return out.service;
+  };
+  const result = await retryWhileNotReady(send, { retryOn: ['not-propagated'], waitingFor: 'waiting for IAM to let ECS use the new execution role', report: c.report, signal: c.signal, budgetMs: 120_000 });
+  const primary = result?.deployments?.find((d) => d.status === 'PRIMARY');
+  c.report.log(`${current ? 'Updated' : 'Created'} service ${c.names.service}${placement.where ?? ''}; deployment ${primary?.id}`);
+  return { serviceArn: result?.serviceArn ?? '', deploymentId: primary?.id ?? '', taskDefinitionArn: revision, created: !current } satisfies Outputs;
+}
 
 /**
  * The service's deployment of this revision, when there is one to (re-)attach to: ECS may be carrying
