@@ -1,6 +1,7 @@
-// A child process for `npm run verify`: runs one flow (bootstrap, publish, rollout, doctor) on a
-// file-backed sandbox in <work>, printing every run event, every question asked and a closing summary
-// as JSON lines on stdout. It can be told to die (SIGKILL, no clean-up) at one point:
+// A child process for `npm run verify`: runs one flow (bootstrap, publish, rollout, doctor, and the
+// day-2 teardown, run and status) on a file-backed sandbox in <work>, printing every run event, every
+// question asked and a closing summary as JSON lines on stdout. It can be told to die (SIGKILL, no
+// clean-up) at one point:
 //
 //   SLIPWAY_VERIFY_KILL=start:<stepId>   as that step starts
 //                       call:<n>         right after the n-th sandbox call was answered (and saved)
@@ -13,11 +14,14 @@
 // SLIPWAY_VERIFY_PAUSE=start:<stepId> stops there instead (holding the journal's lock) until killed.
 // SLIPWAY_VERIFY_FAULTS=<seed>:<rate>[:expire=<n>] puts the sandbox's fault layer under every client;
 // SLIPWAY_VERIFY_PROFILE=<name> starts from that profile of the world's ~/.aws (a role behind MFA).
+// SLIPWAY_VERIFY_ENV=<env> is the environment rollout, teardown and run work on (dev unless told).
+// It exits as slipway would (runExitCode): `run` hands on its container's exit code.
 import { appendFileSync, readFileSync } from 'node:fs';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { runExitCode } from '../../src/cli/exit-code.js';
 import { parseFaultSpec } from '../../src/aws/sandbox/faults.js';
 import { journalsDir } from '../../src/engine/paths.js';
 import type { Prompter, SecretShow } from '../../src/engine/prompter.js';
@@ -25,12 +29,14 @@ import { runFlow } from '../../src/engine/runner.js';
 import type { Answers, Flow } from '../../src/engine/types.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { Person } from '../flows/bootstrap/person.js';
+import { DAY2_APP, RUN_COMMAND } from './day2-answers.js';
 import { homeEnv } from './home-env.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [flowName = '', work = ''] = process.argv.slice(2);
 const kill = process.env.SLIPWAY_VERIFY_KILL ?? '';
 const pause = process.env.SLIPWAY_VERIFY_PAUSE ?? '';
+const envName = process.env.SLIPWAY_VERIFY_ENV ?? 'dev';
 const [killKind = '', killArg = ''] = kill.split(/:(.*)/s);
 const die = (): never => {
   process.kill(process.pid, 'SIGKILL');
@@ -109,7 +115,7 @@ switch (flowName) {
     break;
   case 'rollout':
     flow = (await import('../../flows/rollout/index.js')).rolloutFlow(runtime);
-    given = { region: 'us-east-1', app: 'todo', env: 'dev' };
+    given = { region: 'us-east-1', app: DAY2_APP, env: envName };
     acceptDefaults = true;
     break;
   case 'publish':
@@ -119,6 +125,24 @@ switch (flowName) {
   case 'doctor':
     flow = (await import('../../flows/doctor/index.js')).doctorFlow(runtime);
     given = {};
+    break;
+  case 'teardown':
+    // `slipway teardown --env dev --approve --delete-logs`: approved up front, as a pipeline would.
+    flow = (await import('../../flows/teardown/index.js')).teardownFlow(runtime);
+    given = { region: 'us-east-1', app: DAY2_APP, env: envName, approve: true, deleteLogs: true };
+    acceptDefaults = true;
+    break;
+  case 'run':
+    // `slipway run --env dev -- <RUN_COMMAND>`: the words after `--` arrive as a JSON array.
+    flow = (await import('../../flows/run/index.js')).runFlow(runtime);
+    given = { region: 'us-east-1', app: DAY2_APP, env: envName, command: JSON.stringify(RUN_COMMAND) };
+    acceptDefaults = true;
+    break;
+  case 'status':
+    // No --env: every environment of the app.
+    flow = (await import('../../flows/status/index.js')).statusFlow(runtime);
+    given = { region: 'us-east-1', app: DAY2_APP };
+    acceptDefaults = true;
     break;
   default:
     throw new Error(`unknown flow "${flowName}"`);
@@ -144,4 +168,4 @@ const result = await runFlow({
   },
 });
 print({ type: 'summary', status: result.status, failures: result.failures.map((f) => ({ stepId: f.stepId, message: f.error.message })), calls, mutatingCalls, journalWrites, faults: sandbox.faults?.counts });
-process.exitCode = result.status === 'done' ? 0 : 1;
+process.exitCode = runExitCode(result);

@@ -9,7 +9,10 @@ import { createSandbox } from '../../src/aws/sandbox/store.js';
 import type { SandboxRegistry } from '../../src/aws/sandbox/state.js';
 import { readJournal } from '../../src/engine/journal.js';
 import { journalsDir } from '../../src/engine/paths.js';
+import { RUN_EXIT_CODE } from '../support/day2-answers.js';
 import { pool, runFlowChild, type ChildRun } from './children.js';
+import { runProblems, stagingResources, statusReport, teardownProblems } from './day2-checks.js';
+import { rolledOutWorld } from './day2-world.js';
 import { addToTally, recordFigure } from './figures.js';
 import { differences, inventory, sandboxState } from './inventory.js';
 import { personSecrets, sandboxSecrets, scanForSecrets, worldSources, type Source } from './secrets.js';
@@ -17,9 +20,10 @@ import { random, verifySeed } from './seed.js';
 import { plainWorld, publishWorld, rolloutWorld, worldEnv } from './worlds.js';
 
 /**
- * Figure 1: every flow, in a child process on a file-backed sandbox, SIGKILLed at every step boundary,
- * after every journal write, around sandbox calls, and at seeded random moments; resumed in a new
- * child; its final state compared with an uninterrupted run's. Figure 5 gets every world's scan.
+ * Figure 1: every flow (the day-2 teardown, run and status too), in a child process on a file-backed
+ * sandbox, SIGKILLed at every step boundary, after journal writes, around sandbox calls, and at seeded
+ * random moments; resumed in a new child; its final state compared with an uninterrupted run's.
+ * Figure 5 gets every world's scan.
  */
 const FLOOR = 200;
 const seed = verifySeed();
@@ -28,7 +32,8 @@ const root = mkdtempSync(join(tmpdir(), 'slipway-verify-kill-'));
 const RUN = Date.now().toString(36);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-type FlowName = 'bootstrap' | 'rollout' | 'doctor' | 'publish';
+type FlowName = 'bootstrap' | 'rollout' | 'doctor' | 'publish' | 'teardown' | 'run' | 'status';
+const DAY2: FlowName[] = ['teardown', 'run', 'status'];
 interface Outcome {
   flow: FlowName;
   point: string;
@@ -64,9 +69,19 @@ afterAll(async () => {
   if (images.length) spawnSync('docker', ['rmi', '--force', ...images]);
 }, 120_000);
 
+// Rolled out once (dev, staging, look-alikes) for every day-2 world; each is a copy of it.
+const day2Template = join(root, 'day2-template');
+let day2Built: Promise<void> | undefined;
+let stagingBefore: string[] = [];
+async function rolledOut(): Promise<string> {
+  await (day2Built ??= rolledOutWorld(day2Template).then(() => void (stagingBefore = stagingResources(sandboxState(day2Template)))));
+  return day2Template;
+}
+
 async function newWorld(flow: FlowName): Promise<string> {
   const work = join(root, `${flow}-${++worlds}`);
-  if (flow === 'rollout') await rolloutWorld(work);
+  if (DAY2.includes(flow)) cpSync(await rolledOut(), work, { recursive: true });
+  else if (flow === 'rollout') await rolloutWorld(work);
   else if (flow === 'publish') {
     // Unique to this run too: a registry that outlives it (CI's) must not already hold the image.
     const name = `verify-${worlds}-${seed}-${RUN}`;
@@ -102,6 +117,18 @@ function journalProblems(work: string, finished: boolean): string[] {
   return problems;
 }
 
+/** Whether a journal of `flow` in the world says its run finished. */
+function finishedRun(work: string, flow: FlowName): boolean {
+  return journals(work).some((path) => {
+    try {
+      const data = readJournal(path);
+      return data.flow === flow && data.status === 'done';
+    } catch {
+      return false;
+    }
+  });
+}
+
 function journaledAnswers(work: string): string[] {
   return journals(work).flatMap((path) => {
     try {
@@ -114,9 +141,15 @@ function journaledAnswers(work: string): string[] {
   });
 }
 
-/** Resource counts a duplicate would break, per flow (the inventory comparison catches the rest). */
-function invariants(flow: FlowName, work: string): string[] {
+/**
+ * Resource counts a duplicate would break, per flow (the inventory comparison catches the rest), held by
+ * the uninterrupted run too. `runs`: how many runs started afresh (a `slipway run` after a finished one
+ * is a new task).
+ */
+function invariants(flow: FlowName, work: string, runs = 1): string[] {
   const state = sandboxState(work);
+  if (flow === 'teardown') return teardownProblems(state, stagingBefore);
+  if (flow === 'run') return runProblems(state, runs);
   const problems: string[] = [];
   const expectCount = (what: string, n: number, wanted: number) => n !== wanted && problems.push(`${what}: ${n}, expected ${wanted}`);
   if (flow === 'bootstrap') {
@@ -156,7 +189,10 @@ interface Reference {
 async function reference(flow: FlowName): Promise<Reference> {
   const work = await newWorld(flow);
   const run = await runFlowChild(flow, work);
-  if (flow !== 'doctor') expect(run.code, `${flow} reference run: ${run.stderr}${JSON.stringify(run.summary)}`).toBe(0);
+  if (flow !== 'doctor') expect(run.code, `${flow} reference run: ${run.stderr}${JSON.stringify(run.summary)}`).toBe(flow === 'run' ? RUN_EXIT_CODE : 0);
+  expect(invariants(flow, work), `${flow} reference run`).toEqual([]);
+  // Status only reads: its uninterrupted run leaves the account and files as it found them.
+  if (flow === 'status') expect(differences(inventory(await rolledOut()), inventory(work)), 'status reference run changed the world').toEqual([]);
   scan(work, [run]);
   const steps = run.lines.filter((l) => l.type === 'step-started').map((l) => String(l.stepId));
   return { work, run, inventory: inventory(work), steps };
@@ -169,14 +205,14 @@ function pick<T>(items: T[], n: number): T[] {
   return out;
 }
 
-/** Every step start and journal write; sandbox calls (all, or a seeded sample); seeded random moments. */
-function killPoints(ref: Reference, sizes: { calls: number; random: number }): string[] {
+/** Every step start; journal writes and sandbox calls (all, or a seeded sample); seeded random moments. */
+function killPoints(ref: Reference, sizes: { calls: number; random: number; writes?: number | undefined }): string[] {
   const s = ref.run.summary;
   const calls = s?.calls ?? 0;
   const writes = s?.journalWrites ?? 0;
   const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
   const logging = [...new Set(ref.run.lines.filter((l) => l.type === 'step-log').map((l) => String(l.stepId)))];
-  const points = [...ref.steps.map((id) => `start:${id}`), ...logging.map((id) => `log:${id}`), ...range(writes).map((n) => `journal:${n}`), ...pick(range(calls), sizes.calls).map((n) => `call:${n}`)];
+  const points = [...ref.steps.map((id) => `start:${id}`), ...logging.map((id) => `log:${id}`), ...(sizes.writes === undefined ? range(writes) : pick(range(writes), sizes.writes)).map((n) => `journal:${n}`), ...pick(range(calls), sizes.calls).map((n) => `call:${n}`)];
   for (let i = 0; i < sizes.random; i++) {
     const which = i % 3;
     if (which === 0 && calls > 0) points.push(`precall:${1 + Math.floor(rng() * calls)}`);
@@ -195,20 +231,27 @@ async function tryPoint(flow: FlowName, ref: Reference, point: string): Promise<
   const problems: string[] = [];
   const killed = await runFlowChild(flow, work, { SLIPWAY_VERIFY_KILL: point });
   const reached = killed.signal === 'SIGKILL';
-  if (!reached && killed.code !== 0 && flow !== 'doctor') problems.push(`the run to be killed failed on its own: ${killed.stderr.slice(0, 400)} ${JSON.stringify(killed.summary?.failures)}`);
+  // The uninterrupted run's exit code is every run's: 0, or the code `slipway run` hands on.
+  if (!reached && killed.code !== ref.run.code && flow !== 'doctor') problems.push(`the run to be killed failed on its own: ${killed.stderr.slice(0, 400)} ${JSON.stringify(killed.summary?.failures)}`);
   problems.push(...journalProblems(work, false));
   const journaled = new Set(journaledAnswers(work));
+  // Killed after its journal said done (or not killed at all), a run is over: the next is a new one.
+  const runs = flow === 'run' && finishedRun(work, 'run') ? 2 : 1;
   // A minute and a half later (fresh MFA codes), the person runs it again.
   createSandbox({ file: join(work, 'sandbox.json') }).clock.advance(90_000);
   const resumed = await runFlowChild(flow, work);
   if (flow === 'doctor') {
     const failed = (r: ChildRun) => JSON.stringify((r.summary?.failures ?? []).map((f) => f.stepId));
     if (failed(resumed) !== failed(ref.run)) problems.push(`doctor rerun: failures ${failed(resumed)}, uninterrupted ${failed(ref.run)}`);
-  } else if (resumed.code !== 0) problems.push(`resume exited ${resumed.code}: ${resumed.stderr.slice(0, 400)} ${JSON.stringify(resumed.summary?.failures)}`);
+  } else if (resumed.code !== ref.run.code) problems.push(`resume exited ${resumed.code}, uninterrupted ${ref.run.code}: ${resumed.stderr.slice(0, 400)} ${JSON.stringify(resumed.summary?.failures)}`);
+  if (flow === 'status') {
+    const [got, wanted] = [statusReport(resumed, work), statusReport(ref.run, ref.work)];
+    if (JSON.stringify(got) !== JSON.stringify(wanted)) problems.push(...differences(wanted, got).map((d) => `status reports otherwise than uninterrupted: ${d}`));
+  }
   problems.push(...journalProblems(work, flow !== 'doctor'));
   const askedAgain = resumed.asked.filter((id) => journaled.has(id));
   if (askedAgain.length) problems.push(`asked again though journaled: ${askedAgain.join(', ')}`);
-  problems.push(...invariants(flow, work));
+  problems.push(...invariants(flow, work, runs));
   const diff = differences(ref.inventory, inventory(work));
   if (diff.length) problems.push(...diff.map((d) => `differs from the uninterrupted run: ${d}`));
   scan(work, [killed, resumed]);
@@ -217,18 +260,25 @@ async function tryPoint(flow: FlowName, ref: Reference, point: string): Promise<
 }
 
 // Bootstrap is the dearest world (each run makes an RSA key pair), doctor and publish the cheapest: the
-// sampled and random points are spread so the run stays near ten minutes on two cores.
-const PLAN: { flow: FlowName; calls: number; random: number }[] = [
+// sampled and random points are spread so the run stays near ten minutes on two cores. The day-2 flows
+// add about two and a half minutes. Teardown has a dozen steps that each log and write twice: its
+// step starts and log lines stop it between and inside every step, so its journal writes are sampled
+// (a kill after a step's "done" write leaves what one at the next step's start does). Status only reads
+// (two steps): a few sampled calls and moments are enough to show a kill never breaks anything.
+const PLAN: { flow: FlowName; calls: number; random: number; writes?: number }[] = [
   { flow: 'bootstrap', calls: 12, random: 4 },
   { flow: 'rollout', calls: 24, random: 6 },
   { flow: 'doctor', calls: 0, random: 12 },
   { flow: 'publish', calls: 8, random: 6 },
+  { flow: 'teardown', calls: 6, random: 3, writes: 12 },
+  { flow: 'run', calls: 6, random: 4 },
+  { flow: 'status', calls: 2, random: 3 },
 ];
 
 describe('kill and resume', () => {
   // VERIFY_FLOWS=bootstrap,rollout narrows a run while working on one flow (the figure then fails its floor).
   const only = process.env.VERIFY_FLOWS?.split(',');
-  for (const { flow, calls, random: randomPoints } of PLAN.filter((p) => !only || only.includes(p.flow))) {
+  for (const { flow, calls, random: randomPoints, writes } of PLAN.filter((p) => !only || only.includes(p.flow))) {
     it(`${flow}: killed anywhere, resumed, converges to the uninterrupted run`, async () => {
       if (flow === 'publish' && !registry) {
         const why = !dockerUp ? 'no Docker daemon' : !busybox ? 'no busybox for the test stage' : 'no registry (docker-registry or SLIPWAY_TEST_REGISTRY*)';
@@ -238,7 +288,7 @@ describe('kill and resume', () => {
       }
       const started = Date.now();
       const ref = await reference(flow);
-      const points = killPoints(ref, { calls, random: randomPoints });
+      const points = killPoints(ref, { calls, random: randomPoints, writes });
       const results = await pool(points, 2, (point) => tryPoint(flow, ref, point));
       outcomes.push(...results);
       elapsed[flow] = Date.now() - started;
@@ -250,7 +300,7 @@ describe('kill and resume', () => {
   afterAll(() => {
     const tried = outcomes.length;
     const converged = outcomes.filter((o) => o.converged).length;
-    const byFlow = (['bootstrap', 'publish', 'rollout', 'doctor'] as FlowName[]).map((flow) => {
+    const byFlow = (['bootstrap', 'publish', 'rollout', 'doctor', ...DAY2] as FlowName[]).map((flow) => {
       const mine = outcomes.filter((o) => o.flow === flow);
       const kinds = [...new Set(mine.map((o) => o.point.split(':')[0]))].map((k) => `${k} ${mine.filter((o) => o.point.startsWith(`${k}:`)).length}`).join(', ');
       const seconds = Math.round((elapsed[flow] ?? 0) / 1000);
