@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { explainAwsError } from '../../src/aws/errors.js';
-import type { Answers, Flow, Outputs, Question } from '../../src/engine/types.js';
+import type { Flow, Outputs } from '../../src/engine/types.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';
 import type { Runtime } from '../shared/runtime.js';
 import { rolloutClients, rolloutContext, type RolloutContext } from './context.js';
@@ -35,23 +35,11 @@ const FARGATE_STEPS = [identity, environment, image, network, approvalStep(RESOU
 export function rolloutFlow(runtime: Runtime): Flow<RolloutContext> {
   const clients = rolloutClients(runtime);
   const saved = readProjectSettings(runtime.cwd);
-  // The steps depend on the environment's target, known once the answers are: the runner reads `steps`
-  // after resolving them (every question's `when` sees the answers object, resumed runs included).
-  let answersSeen: Answers | undefined;
-  const seeing = (q: Question): Question => ({
-    ...q,
-    when: (answers) => {
-      answersSeen = answers;
-      return q.when ? q.when(answers) : true;
-    },
-  });
-  let steps: { key: string; list: Flow<RolloutContext>['steps'] } | undefined;
   return {
     name: 'rollout',
     title: 'Roll out',
-    questions: rolloutQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }).map(seeing),
+    questions: rolloutQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
     target: async (answers, prompter) => {
-      answersSeen = answers;
       const region = String(answers.region);
       try {
         const sts = await clients<STSClient>('sts', region, prompter);
@@ -62,11 +50,10 @@ export function rolloutFlow(runtime: Runtime): Flow<RolloutContext> {
       }
     },
     context: rolloutContext(runtime, clients),
-    // One list per target, the same objects on every read of one run.
-    get steps() {
-      const key = launchTypeFor(runtime.cwd, answersSeen);
-      if (steps?.key !== key) steps = { key, list: key === 'EC2' ? ec2Steps() : key === 'EXPRESS' ? expressSteps() : FARGATE_STEPS };
-      return steps.list;
+    // The environment the answers name says where it runs.
+    steps: (answers) => {
+      const target = launchTypeFor(runtime.cwd, answers);
+      return target === 'EC2' ? ec2Steps() : target === 'EXPRESS' ? expressSteps() : FARGATE_STEPS;
     },
     explainError: (error, step) => explainAwsError(error, step.title),
     summary: (outputs) => expressSummary(outputs) ?? rolloutSummary(outputs),

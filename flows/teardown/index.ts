@@ -7,7 +7,6 @@ import { environmentPath } from '../rollout/environment-path.js';
 import type { Runtime } from '../shared/runtime.js';
 import { environmentContext } from '../status/existing.js';
 import { teardownQuestions } from './questions.js';
-import type { Answers, Question } from '../../src/engine/types.js';
 import { INSTANCE_ROLE } from '../rollout/targets/names.js';
 import { teardownTarget } from './inventory.js';
 import { approvalNeeded } from './steps/plan.js';
@@ -26,22 +25,11 @@ export const EXPRESS_TEARDOWN_STEPS = TEARDOWN_STEPS_BY_TARGET.EXPRESS;
 export function teardownFlow(runtime: Runtime): Flow<RolloutContext> {
   const clients = rolloutClients(runtime);
   const saved = readProjectSettings(runtime.cwd);
-  // The steps depend on where the environment runs (its file), known once the answers are: the runner
-  // reads `steps` after resolving them (every question's `when` sees the answers, resumed runs included).
-  let answersSeen: Answers | undefined;
-  const seeing = (q: Question): Question => ({
-    ...q,
-    when: (answers) => {
-      answersSeen = answers;
-      return q.when ? q.when(answers) : true;
-    },
-  });
   return {
     name: 'teardown',
     title: 'Tear down',
-    questions: teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }).map(seeing),
+    questions: teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
     target: async (answers, prompter) => {
-      answersSeen = answers;
       // Refused before any journal exists: a pipeline that forgot --approve exits 2 with nothing done.
       if (answers.approve !== true && !prompter.interactive) throw approvalNeeded(String(answers.env));
       const region = String(answers.region);
@@ -53,9 +41,8 @@ export function teardownFlow(runtime: Runtime): Flow<RolloutContext> {
       }
     },
     context: environmentContext(runtime, clients),
-    get steps() {
-      return TEARDOWN_STEPS_BY_TARGET[teardownTarget(runtime.cwd, answersSeen)];
-    },
+    // Where the environment runs (its file) decides what there is to delete.
+    steps: (answers) => TEARDOWN_STEPS_BY_TARGET[teardownTarget(runtime.cwd, answers)],
     explainError: (error, step) => explainAwsError(error, step.title),
     summary: (outputs) => teardownSummary(runtime.cwd, outputs),
   };

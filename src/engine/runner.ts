@@ -41,7 +41,8 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
   });
   // The target decides the journal: a resumed run whose answers now point elsewhere starts its own.
   const target = options.journalPath && previous ? previous.target : await flow.target(answers, prompter);
-  const stepOrder = flow.steps.map((s) => ({ id: s.id, title: s.title }));
+  const steps = typeof flow.steps === 'function' ? flow.steps(answers) : flow.steps;
+  const stepOrder = steps.map((s) => ({ id: s.id, title: s.title }));
   const { journal, resumed } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env, meta: options.meta });
   const started = Date.now();
   try {
@@ -55,7 +56,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
     let status: RunResult['status'] = 'done';
     const context = await flow.context(base);
 
-    for (const step of flow.steps) {
+    for (const step of steps) {
       if (cancel.aborted) {
         status = 'cancelled';
         break;

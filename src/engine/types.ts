@@ -84,7 +84,11 @@ export interface Flow<C extends StepContext = StepContext> {
   target(answers: Answers, prompter: Prompter): Promise<Target>;
   /** Builds the flow's context from the base context (e.g. adds SDK clients, lazily imported). */
   context(base: StepContext): Promise<C>;
-  steps: Step<C>[];
+  /**
+   * The steps in order — or, when they depend on the answers (a rollout's target, read from the
+   * environment file the answers name), a function the runner calls once the answers are resolved.
+   */
+  steps: Step<C>[] | ((answers: Answers) => Step<C>[]);
   /**
    * `changes` (the default): steps change things, a failure stops the run, and re-running resumes it.
    * `checks` (doctor): steps only look; every step runs even when one fails, and each run starts

@@ -61,7 +61,8 @@ function memoryFlow(options: { failAt?: string; secretQuestion?: boolean; kind?:
       return { id: made.get(id) };
     },
   });
-  const flow: Flow = {
+  const steps = ['a', 'b', 'c'].map(step);
+  const flow: Flow & { steps: Step[] } = {
     name: 'memory',
     title: 'Memory',
     kind: options.kind,
@@ -72,7 +73,7 @@ function memoryFlow(options: { failAt?: string; secretQuestion?: boolean; kind?:
     ],
     target: async (answers) => ({ app: String(answers.name) }),
     context: async (base) => base,
-    steps: ['a', 'b', 'c'].map(step),
+    steps,
   };
   return { flow, made, applied };
 }
@@ -139,6 +140,19 @@ describe('runner', () => {
     const raw = JSON.stringify(readJournal(result.journalPath));
     expect(raw).not.toContain('hunter2');
     expect(readJournal(result.journalPath).answers).toEqual({ name: 'demo', size: 1 });
+  });
+
+  it('steps given as a function of the answers are chosen once the answers are known', async () => {
+    const { flow, applied } = memoryFlow();
+    const all = flow.steps;
+    const chosen: string[] = [];
+    const byAnswers: Flow = { ...flow, steps: (answers) => (chosen.push(String(answers.name)), answers.name === 'short' ? all.slice(0, 1) : all) };
+    const { result, events } = await run(byAnswers, new ScriptedPrompter(['short', '1']), env());
+    expect(chosen).toEqual(['short']);
+    expect(result.status).toBe('done');
+    expect(applied).toEqual(['a']);
+    const started = events.find((e) => e.type === 'run-started');
+    expect(started?.type === 'run-started' && started.steps.map((s) => s.id)).toEqual(['a']);
   });
 
   it('refuses a step whose outputs look like a secret', async () => {
