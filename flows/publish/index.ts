@@ -5,6 +5,7 @@ import type { Runtime } from '../shared/runtime.js';
 import { publishClients, publishContext, type PublishContext } from './context.js';
 import { publishQuestions } from './questions.js';
 import { cleanup } from './steps/cleanup.js';
+import { survivingDaemonRestarts } from './steps/daemon-restarts.js';
 import { ecrRepository } from './steps/ecr-repository.js';
 import { login } from './steps/login.js';
 import { preflight } from './steps/preflight.js';
@@ -35,7 +36,8 @@ export function publishFlow(runtime: Runtime): Flow<PublishContext> {
     },
     context: publishContext(runtime, clients),
     // The repository comes before the tests so a republish can see the version is already there.
-    steps: [preflight, project, version, ecrRepository, testStage, releaseBuild, login, push, record, cleanup],
+    // After the preflight, a Docker daemon restart under any step costs a wait, not the run.
+    steps: [preflight, ...[project, version, ecrRepository, testStage, releaseBuild, login, push, record, cleanup].map(survivingDaemonRestarts)],
     explainError: (error, step) => explainAwsError(error, step.title),
     summary: (outputs) => [
       `Published ${String(outputs.push?.uri)}:${String(outputs.push?.tag)} (and :latest)`,

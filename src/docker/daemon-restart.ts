@@ -53,6 +53,8 @@ export interface RestartRecovery extends DaemonWait {
   onLost?: (message: string) => void;
   /** It answers again: the command is about to run again. */
   onBack?: (message: string) => void;
+  /** The caller already saw the daemon answer (publish's preflight): skip the check before the work. */
+  knownUp?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export interface RestartRecovery extends DaemonWait {
  * to explain, at once: one `docker version` before the command tells the two apart.
  */
 export async function surviveDaemonRestart<T>(work: () => Promise<T>, opts: RestartRecovery): Promise<T> {
-  if (!(await daemonAnswers(opts))) return work();
+  if (!opts.knownUp && !(await daemonAnswers(opts))) return work();
   for (let recoveries = 0; ; recoveries++) {
     try {
       return await work();

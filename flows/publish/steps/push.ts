@@ -4,7 +4,6 @@ import { dockerPush, imageDigest, RegistryAuthError, tagImage } from '../../../s
 import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { PublishContext } from '../context.js';
-import { survivingDaemonRestarts } from './daemon-restarts.js';
 import { loginToEcr } from './login.js';
 
 /**
@@ -23,14 +22,10 @@ export const push: Step<PublishContext> = {
   async apply(c) {
     const uri = c.repositoryUri();
     const versionRef = `${uri}:${c.version()}`;
-    // Pushing again after a daemon restart is cheap: the registry already has the layers that went up.
-    const pushed = await survivingDaemonRestarts(c, `the push of ${versionRef}`, async () => {
-      await tagImage(c.localImage(), versionRef, c.docker);
-      await tagImage(c.localImage(), `${uri}:latest`, c.docker);
-      const version = await pushWithOneRelogin(c, versionRef);
-      await pushWithOneRelogin(c, `${uri}:latest`);
-      return version;
-    });
+    await tagImage(c.localImage(), versionRef, c.docker);
+    await tagImage(c.localImage(), `${uri}:latest`, c.docker);
+    const pushed = await pushWithOneRelogin(c, versionRef);
+    await pushWithOneRelogin(c, `${uri}:latest`);
     return { digest: pushed.digest, tag: c.version(), uri };
   },
 };

@@ -5,7 +5,6 @@ import { runDocker } from '../../../src/docker/run.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { PublishContext } from '../context.js';
 import { openLog } from './build-log.js';
-import { survivingDaemonRestarts } from './daemon-restarts.js';
 
 /** The release image, labelled with where it came from; the build cache makes a rebuild cheap. */
 export const releaseBuild: Step<PublishContext> = {
@@ -30,7 +29,7 @@ export const releaseBuild: Step<PublishContext> = {
         'org.opencontainers.image.created': await commitTime(c),
         'slipway.app': c.settings.app,
       };
-      const built = await survivingDaemonRestarts(c, 'the release build', () => dockerBuild({
+      const built = await dockerBuild({
         ...c.docker,
         context: c.dir,
         file: join(c.dir, String(c.outputs.project?.dockerfile)),
@@ -42,7 +41,7 @@ export const releaseBuild: Step<PublishContext> = {
           log.stream.write(`${line}\n`);
           c.report.log(line);
         },
-      }));
+      });
       return { imageId: built.imageId, image: c.localImage() };
     } finally {
       log.stream.end();

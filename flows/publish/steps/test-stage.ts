@@ -6,7 +6,6 @@ import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { PublishContext } from '../context.js';
 import { openLog } from './build-log.js';
-import { survivingDaemonRestarts } from './daemon-restarts.js';
 import { publishedDigest } from './push.js';
 
 /**
@@ -40,26 +39,23 @@ export const testStage: Step<PublishContext> = {
       c.report.log(text);
     };
     try {
-      // Build and run together: a restart during the run kills the test container too.
-      await survivingDaemonRestarts(c, 'the test stage', async () => {
-        await dockerBuild({
-          ...c.docker,
-          context: c.dir,
-          file: join(c.dir, String(c.outputs.project?.dockerfile)),
-          target,
-          tags: [image],
-          platform: c.settings.platform,
-          labels: { 'slipway.app': c.settings.app },
-          onLine: line,
-        });
-        const run = await runDocker(['run', '--rm', '--platform', c.settings.platform, image], { ...c.docker, onLine: line });
-        if (run.exitCode !== 0) {
-          throw new SlipwayError(`The tests failed (exit code ${run.exitCode ?? 'none'}).`, {
-            why: tail.text(),
-            fix: `Fix the tests and run again; the whole log is in ${log.path}. (--skip-tests skips them, not recommended.)`,
-          });
-        }
+      await dockerBuild({
+        ...c.docker,
+        context: c.dir,
+        file: join(c.dir, String(c.outputs.project?.dockerfile)),
+        target,
+        tags: [image],
+        platform: c.settings.platform,
+        labels: { 'slipway.app': c.settings.app },
+        onLine: line,
       });
+      const run = await runDocker(['run', '--rm', '--platform', c.settings.platform, image], { ...c.docker, onLine: line });
+      if (run.exitCode !== 0) {
+        throw new SlipwayError(`The tests failed (exit code ${run.exitCode ?? 'none'}).`, {
+          why: tail.text(),
+          fix: `Fix the tests and run again; the whole log is in ${log.path}. (--skip-tests skips them, not recommended.)`,
+        });
+      }
     } finally {
       log.stream.end();
     }
