@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runKillableChild } from '../../support/killable-child.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,13 +26,8 @@ function newHome(): string {
 }
 
 async function runChild(home: string, kill?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; writes: number; stderr: string }> {
-  const proc = spawn(process.execPath, [child, home], { env: { ...process.env, ...(kill ? { SLIPWAY_TEST_KILL: kill } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (c, s) => resolve([c, s])));
-  const writes = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; writes?: number }).find((e) => e.type === 'writes')?.writes ?? -1;
+  const { code, signal, stderr, lines } = await runKillableChild(child, home, kill);
+  const writes = (lines.find((e) => e.type === 'writes')?.writes as number | undefined) ?? -1;
   return { code, signal, writes, stderr };
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runKillableChild } from '../../support/killable-child.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECSClient, ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
@@ -30,13 +30,8 @@ async function newWorld(): Promise<RolloutWorld> {
 }
 
 async function runChild(home: string, kill?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; calls: number; stderr: string; deployments: string[] }> {
-  const proc = spawn(process.execPath, [child, home], { env: { ...process.env, ...(kill ? { SLIPWAY_TEST_KILL: kill } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (c, s) => resolve([c, s])));
-  const events = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; calls?: number; stepId?: string; outputs?: { deploymentId?: string } });
+  const { code, signal, stderr, lines } = await runKillableChild(child, home, kill);
+  const events = lines as { type: string; calls?: number; stepId?: string; outputs?: { deploymentId?: string } }[];
   return {
     code,
     signal,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runKillableChild } from '../../support/killable-child.js';
 
 /**
  * Runs the built teardown child (test/support/teardown-child.ts) on a world, optionally killed at
@@ -6,14 +6,8 @@ import { spawn } from 'node:child_process';
  * each step started and in all.
  */
 export async function runTeardownChild(child: string, home: string, kill?: string) {
-  const proc = spawn(process.execPath, [child, home], { env: { ...process.env, ...(kill ? { SLIPWAY_TEST_KILL: kill } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (c, s) => resolve([c, s])));
-  const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; stepId?: string; calls: number; failures?: unknown });
-  const finished = lines.find((l) => l.type === 'finished');
+  const { code, signal, stderr, lines } = await runKillableChild(child, home, kill);
+  const finished = lines.find((l) => l.type === 'finished') as { calls: number; failures?: unknown } | undefined;
   return {
     home,
     code,
