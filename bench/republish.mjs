@@ -29,7 +29,7 @@ const env = { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(work, 'st
 const { createSandbox } = await import(new URL('../node_modules/.cache/slipway-bench/sandbox.mjs', import.meta.url).href).catch(async () => {
   const { build } = await import('esbuild');
   const out = new URL('../node_modules/.cache/slipway-bench/sandbox.mjs', import.meta.url).pathname;
-  await build({ entryPoints: [new URL('../src/aws/sandbox/store.ts', import.meta.url).pathname], outfile: out, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'error' });
+  await build({ entryPoints: [new URL('../src/sandbox/store.ts', import.meta.url).pathname], outfile: out, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'error' });
   return import(out);
 });
 

@@ -1,5 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { prepareSandboxStorage } from '../../src/aws/sandbox/local-registry.js';
+import { prepareSandboxStorage } from '../../src/sandbox/local-registry.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DockerCallOptions } from '../../src/docker/index.js';
 import type { Prompter } from '../../src/engine/prompter.js';

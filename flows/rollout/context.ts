@@ -76,7 +76,7 @@ export function rolloutContext(runtime: Runtime, clients: RolloutClients, option
   return async (base: StepContext): Promise<RolloutContext> => {
     // A sandbox without a registry keeps recorded images and starts none.
     if ((options.sandboxStorage ?? true) && runtime.sandbox?.snapshot().ecr?.registry) {
-      const { prepareSandboxStorage } = await import('../../src/aws/sandbox/local-registry.js');
+      const { prepareSandboxStorage } = await import('../../src/sandbox/local-registry.js');
       await prepareSandboxStorage(runtime.sandbox, runtime.env);
     }
     const settings = typedRolloutAnswers(base.answers);

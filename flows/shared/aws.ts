@@ -23,7 +23,7 @@ export async function awsClient<T extends { middlewareStack: unknown }>(
   const client = new Client(clientConfig({ ...runtime.aws, ...settings }, shared?.provider ?? (credentials as AwsCredentialIdentityProvider)));
   if (shared) renewExpiredSessions(client as unknown as RenewableClient, shared);
   if (runtime.sandbox) {
-    const { attachSandbox } = await import('../../src/aws/sandbox/attach.js');
+    const { attachSandbox } = await import('../../src/sandbox/attach.js');
     attachSandbox(client as never, runtime.sandbox);
   }
   return client;

@@ -1,5 +1,5 @@
 import type { AwsSettings } from '../../src/aws/settings.js';
-import type { Sandbox } from '../../src/aws/sandbox/store.js';
+import type { Sandbox } from '../../src/sandbox/store.js';
 
 /** What every flow gets from the command line: where AWS calls go, and the environment it runs in. */
 export interface Runtime {

@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { Prompter } from '../engine/prompter.js';
 import { validateMfaCode } from '../engine/prompter.js';
 import { awsConfigPath, awsCredentialsPath, readProfileConfig } from '../local/aws-files.js';
-import type { Sandbox } from './sandbox/store.js';
+import type { Sandbox } from '../sandbox/store.js';
 import { isFresh, SessionCache } from './session-cache.js';
 import type { AwsSettings } from './settings.js';
 
@@ -28,7 +28,7 @@ export async function createSharedCredentials(settings: AwsSettings, prompter: P
     const fixed = sandbox.adminCredentials();
     return { provider: async () => fixed, invalidate() {} };
   }
-  const roleAssumer = sandbox ? (await import('./sandbox/role-assumer.js')).sandboxRoleAssumer(sandbox, { region: settings.region }) : undefined;
+  const roleAssumer = sandbox ? (await import('../sandbox/role-assumer.js')).sandboxRoleAssumer(sandbox, { region: settings.region }) : undefined;
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const profile = settings.profile ?? 'default';
   const profileConfig = readProfileConfig(profile, env);

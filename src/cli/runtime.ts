@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { checkRegistry, RegistryError } from '../aws/sandbox/registry-client.js';
-import type { SandboxRegistry } from '../aws/sandbox/state.js';
+import { checkRegistry, RegistryError } from '../sandbox/registry-client.js';
+import type { SandboxRegistry } from '../sandbox/state.js';
 import { checkNamedProfile } from '../aws/profile-check.js';
-import { createSandbox } from '../aws/sandbox/store.js';
+import { createSandbox } from '../sandbox/store.js';
 import { checkStateDirWritable } from '../engine/state-check.js';
 import { resolveAwsSettings, validateEndpoint, validateRegion } from '../aws/settings.js';
 import { UsageError } from '../engine/errors.js';
@@ -63,7 +63,7 @@ function sandboxRuntime(args: CliArgs, env: NodeJS.ProcessEnv, fallbackRegion?: 
 
 /**
  * A registry the person runs, given to the sandbox's ECR (SLIPWAY_SANDBOX_REGISTRY=host:port with
- * …_USER and …_PASSWORD). Without it, publish starts one of its own (src/aws/sandbox/local-registry.ts).
+ * …_USER and …_PASSWORD). Without it, publish starts one of its own (src/sandbox/local-registry.ts).
  */
 function configuredRegistry(env: NodeJS.ProcessEnv): SandboxRegistry | undefined {
   const endpoint = env.SLIPWAY_SANDBOX_REGISTRY;

@@ -1,8 +1,8 @@
 import { existsSync, rmSync, unlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readLocalRegistry, removeLocalRegistry } from '../aws/sandbox/local-registry.js';
-import type { RolloutScenario } from '../aws/sandbox/state.js';
-import { createSandbox, sandboxFile } from '../aws/sandbox/store.js';
+import { readLocalRegistry, removeLocalRegistry } from '../sandbox/local-registry.js';
+import type { RolloutScenario } from '../sandbox/state.js';
+import { createSandbox, sandboxFile } from '../sandbox/store.js';
 import { ExitCode, SlipwayError, UsageError } from '../engine/errors.js';
 import { JournalLock } from '../engine/lock.js';
 import { describeRun } from './runs.js';

@@ -1,8 +1,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localRegistryDir, localRegistryRunning, readLocalRegistry } from '../aws/sandbox/local-registry.js';
-import { SANDBOX_ADMIN } from '../aws/sandbox/seed.js';
-import type { SandboxState } from '../aws/sandbox/state.js';
+import { localRegistryDir, localRegistryRunning, readLocalRegistry } from '../sandbox/local-registry.js';
+import { SANDBOX_ADMIN } from '../sandbox/seed.js';
+import type { SandboxState } from '../sandbox/state.js';
 import { stateDir } from '../engine/paths.js';
 import { isBroken, unfinishedRuns, type RunListing } from './runs.js';
 

@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientConfig } from '../../src/aws/clients.js';
-import { attachSandbox } from '../../src/aws/sandbox/attach.js';
-import { findRegistryBinary, readLocalRegistry, registryAnswers, stopLocalRegistry } from '../../src/aws/sandbox/local-registry.js';
-import { createSandbox, sandboxFile } from '../../src/aws/sandbox/store.js';
-import { totpAtStep, totpStep } from '../../src/aws/sandbox/totp.js';
+import { attachSandbox } from '../../src/sandbox/attach.js';
+import { findRegistryBinary, readLocalRegistry, registryAnswers, stopLocalRegistry } from '../../src/sandbox/local-registry.js';
+import { createSandbox, sandboxFile } from '../../src/sandbox/store.js';
+import { totpAtStep, totpStep } from '../../src/sandbox/totp.js';
 
 /**
  * "Nothing leaves this machine": the built binary rehearses in the sandbox with every real endpoint out

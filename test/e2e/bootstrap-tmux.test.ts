@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
-import { totpAtStep, totpStep } from '../../src/aws/sandbox/totp.js';
+import { createSandbox } from '../../src/sandbox/store.js';
+import { totpAtStep, totpStep } from '../../src/sandbox/totp.js';
 
 /**
  * `slipway bootstrap` in the full-screen wizard, typed into a real terminal, against the sandbox

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../src/sandbox/store.js';
 import { Terminal } from './terminal.js';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/store.js';
 import { publishImage } from '../flows/rollout/harness.js';
 import { Terminal } from './terminal.js';
 

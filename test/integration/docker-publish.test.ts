@@ -46,7 +46,7 @@ if (unavailable && process.env.CI === 'true') {
   console.warn(`[skipped] Docker publish integration tests: ${unavailable}. Run \`source .ci/docker-env.sh\` to enable them.`);
 }
 
-const FIXTURE = new URL('../fixtures/scratch-image/', import.meta.url).pathname;
+const FIXTURE = new URL('../fixtures/scratch-image', import.meta.url).pathname;
 const SHA256 = /^sha256:[0-9a-f]{64}$/;
 const runId = randomBytes(6).toString('hex');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../src/console/ci-prompter.js';
-import { createSandbox, type Sandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/store.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { runFlow } from '../../src/engine/runner.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';

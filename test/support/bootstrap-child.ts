@@ -3,7 +3,7 @@
 // as a JSON line. SLIPWAY_TEST_KILL: `start:<stepId>` dies as that step starts; `write:<n>` dies right
 // after the n-th call that changed the account (inside steps).
 import { join } from 'node:path';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../src/sandbox/store.js';
 import { runFlow } from '../../src/engine/runner.js';
 import { bootstrapFlow } from '../../flows/bootstrap/index.js';
 import { Person } from '../flows/bootstrap/person.js';

@@ -3,7 +3,7 @@
 // after the n-th sandbox call. No vitest imports: this runs in a child process.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/store.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { homeEnv } from './home-env.js';
 

@@ -2,7 +2,7 @@
 // sandbox ECR backed by the test registry. SLIPWAY_TEST_KILL=<stepId> dies (SIGKILL) at that step's
 // first log line — in the middle of `docker build` or `docker push`.
 import { join } from 'node:path';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../src/sandbox/store.js';
 import { NonInteractivePrompter } from '../../src/console/ci-prompter.js';
 import { runFlow } from '../../src/engine/runner.js';
 import { publishFlow } from '../../flows/publish/index.js';

@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../src/sandbox/store.js';
 import { addToTally, recordFigure } from './figures.js';
 import { scanForSecrets, sandboxSecrets } from './secrets.js';
 

@@ -1,4 +1,4 @@
-import type { SandboxState } from '../../src/aws/sandbox/state.js';
+import type { SandboxState } from '../../src/sandbox/state.js';
 import { STARTED_BY } from '../../flows/run/steps/task.js';
 import { RUN_COMMAND } from '../support/day2-answers.js';
 import { FOREIGN, lookAlikesLeft, taggedFor } from '../flows/teardown/world.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../src/sandbox/store.js';
 import { makeLookAlikes } from '../flows/teardown/world.js';
 import { runFlowChild } from './children.js';
 import { rolloutWorld } from './worlds.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../src/sandbox/store.js';
 import { runFlowChild, type ChildRun } from './children.js';
 import { addToTally, recordFigure } from './figures.js';
 import { sandboxState } from './inventory.js';

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
-import type { SandboxState } from '../../src/aws/sandbox/state.js';
+import { createSandbox } from '../../src/sandbox/store.js';
+import type { SandboxState } from '../../src/sandbox/state.js';
 
 // What a world holds at the end of a run, with everything that legitimately differs between two runs
 // (ids, ARN suffixes, keys, timestamps, digests of recorded images) mapped to placeholders, so an

@@ -1,8 +1,8 @@
 import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureLocalRegistry, findRegistryBinary, stopLocalRegistry } from '../../src/aws/sandbox/local-registry.js';
-import type { SandboxRegistry } from '../../src/aws/sandbox/state.js';
+import { ensureLocalRegistry, findRegistryBinary, stopLocalRegistry } from '../../src/sandbox/local-registry.js';
+import type { SandboxRegistry } from '../../src/sandbox/state.js';
 
 // What a verify world for `slipway publish` needs beyond the sandbox: the fixture app in a git
 // repository, busybox for its test stage, and a registry for the sandbox's ECR to store in. No vitest here.

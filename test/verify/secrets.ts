@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { SandboxState } from '../../src/aws/sandbox/state.js';
+import type { SandboxState } from '../../src/sandbox/state.js';
 
 // The secret scanner of `npm run verify`: every scenario ends by looking for every secret it used in
 // what must never hold one — journals, logs, --json output, what the children printed. No vitest here.

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { attachSandbox } from '../../src/aws/sandbox/attach.js';
-import { recordImage } from '../../src/aws/sandbox/ecr.js';
-import { createSandbox } from '../../src/aws/sandbox/store.js';
-import type { SandboxRegistry } from '../../src/aws/sandbox/state.js';
+import { attachSandbox } from '../../src/sandbox/attach.js';
+import { recordImage } from '../../src/sandbox/ecr.js';
+import { createSandbox } from '../../src/sandbox/store.js';
+import type { SandboxRegistry } from '../../src/sandbox/state.js';
 import { writeProjectSettings } from '../../src/local/project-settings.js';
 import { homeEnv } from '../support/home-env.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { requireSandboxStorage } from '../../../src/aws/sandbox/local-registry.js';
+import { requireSandboxStorage } from '../../../src/sandbox/local-registry.js';
 import { dockerLogin, registryHost } from '../../../src/docker/index.js';
 import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox } from '../../../src/aws/sandbox/store.js';
-import type { SandboxState } from '../../../src/aws/sandbox/state.js';
+import { createSandbox } from '../../../src/sandbox/store.js';
+import type { SandboxState } from '../../../src/sandbox/state.js';
 import { buildChild } from '../../support/build-child.js';
 
 const STEPS = ['identity', 'account-alias', 'admin-role', 'admin-group', 'require-mfa-policy', 'users-group', 'user', 'console-password', 'mfa-device', 'access-key', 'cli-profile', 'verify', 'key-pair'];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '../../../src/aws/sandbox/store.js';
+import { createSandbox, type Sandbox } from '../../../src/sandbox/store.js';
 import type { RunEvent, RunResult } from '../../../src/engine/events.js';
 import type { Prompter } from '../../../src/engine/prompter.js';
 import { runFlow } from '../../../src/engine/runner.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { totpAtStep, totpStep } from '../../../src/aws/sandbox/totp.js';
+import { totpAtStep, totpStep } from '../../../src/sandbox/totp.js';
 import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../../../src/engine/prompter.js';
 
 /**

@@ -2,8 +2,8 @@ import { runKillableChild } from '../../support/killable-child.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECSClient, ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
-import { attachSandbox } from '../../../src/aws/sandbox/attach.js';
-import { createSandbox } from '../../../src/aws/sandbox/store.js';
+import { attachSandbox } from '../../../src/sandbox/attach.js';
+import { createSandbox } from '../../../src/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
 import { rolloutWorld, type RolloutWorld } from './harness.js';
 

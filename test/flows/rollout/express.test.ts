@@ -4,7 +4,7 @@ import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/
 import { describe, expect, it } from 'vitest';
 import { environmentPath } from '../../../flows/rollout/environment-path.js';
 import { rolloutFlow } from '../../../flows/rollout/index.js';
-import { attachSandbox } from '../../../src/aws/sandbox/attach.js';
+import { attachSandbox } from '../../../src/sandbox/attach.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { runFlow } from '../../../src/engine/runner.js';

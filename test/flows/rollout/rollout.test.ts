@@ -152,7 +152,7 @@ describe('bad environments', () => {
   it('subnets in one Availability Zone are refused before anything is created (an ALB needs two)', async () => {
     const w = await world();
     const { EC2Client, DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2');
-    const { attachSandbox } = await import('../../../src/aws/sandbox/attach.js');
+    const { attachSandbox } = await import('../../../src/sandbox/attach.js');
     const { writeEnvironment } = await import('../../../flows/rollout/environment.js');
     const ec2 = attachSandbox(new EC2Client({ region: 'us-east-1', credentials: w.sandbox.adminCredentials() }), w.sandbox);
     const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets?.find((s) => s.AvailabilityZone === 'us-east-1a');

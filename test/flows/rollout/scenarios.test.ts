@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeEnvironment } from '../../../flows/rollout/environment.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
-import type { RolloutScenario } from '../../../src/aws/sandbox/state.js';
+import type { RolloutScenario } from '../../../src/sandbox/state.js';
 import { DEV, publishImage, runRollout, useRolloutWorlds, type RolloutWorld } from './harness.js';
 
 const world = useRolloutWorlds();

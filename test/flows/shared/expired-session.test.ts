@@ -6,10 +6,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsClient, startingCredentials } from '../../../flows/shared/aws.js';
 import type { Runtime } from '../../../flows/shared/runtime.js';
-import type { Sandbox } from '../../../src/aws/sandbox/store.js';
-import { totp } from '../../../src/aws/sandbox/totp.js';
+import type { Sandbox } from '../../../src/sandbox/store.js';
+import { totp } from '../../../src/sandbox/totp.js';
 import type { MfaAsk, Prompter } from '../../../src/engine/prompter.js';
-import { bootstrapAccount, frozenSandbox, type Bootstrapped } from '../../aws/sandbox/support.js';
+import { bootstrapAccount, frozenSandbox, type Bootstrapped } from '../../sandbox/support.js';
 
 const homes: string[] = [];
 afterEach(() => homes.splice(0).forEach((h) => rmSync(h, { recursive: true, force: true })));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEARDOWN_STEPS } from '../../../flows/teardown/index.js';
-import { createSandbox } from '../../../src/aws/sandbox/store.js';
+import { createSandbox } from '../../../src/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
 import { freezeClock } from '../../support/child-sandbox.js';
 import { runTeardownChild } from './child.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { attachSandbox } from '../../../src/aws/sandbox/attach.js';
+import { attachSandbox } from '../../../src/sandbox/attach.js';
 import { describe, expect, it } from 'vitest';
 import { environmentPath } from '../../../flows/rollout/environment-path.js';
 import { teardownFlow } from '../../../flows/teardown/index.js';

@@ -1,8 +1,8 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { attachSandbox } from '../../../src/aws/sandbox/attach.js';
-import type { Sandbox, SandboxState } from '../../../src/aws/sandbox/store.js';
+import { attachSandbox } from '../../../src/sandbox/attach.js';
+import type { Sandbox, SandboxState } from '../../../src/sandbox/store.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { DEV, runRollout, type RolloutWorld } from '../rollout/harness.js';
 
