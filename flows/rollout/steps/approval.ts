@@ -53,14 +53,20 @@ export type ServiceChanges = (c: RolloutContext) => Promise<string[]>;
 /** What this rollout would change, as lines, and a fingerprint an approval is bound to. */
 export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges): Promise<{ lines: string[]; fingerprint: string }> {
   const lines: string[] = [];
+  // The approval runs before the resource steps, so their outputs are not in `c` yet: each probe's
+  // finding goes into a scratch copy the later probes read (the task security group needs the load
+  // balancer's group id), so only what really does not exist is "create".
+  const scratch: Record<string, Outputs> = { ...c.outputs };
+  const present = scratchContext(c, scratch);
   for (const step of resourceSteps) {
     let done: Outputs | undefined;
     try {
-      done = await step.probe(c);
+      done = await step.probe(present);
     } catch {
-      done = undefined; // a probe that needs an earlier resource: that resource is new, so is this
+      done = undefined; // a probe that needs an earlier resource that does not exist: this one is new too
     }
-    if (!done) lines.push(`create: ${describePlan(step, c)}`);
+    if (done) scratch[step.id] = done;
+    else lines.push(`create: ${describePlan(step, present)}`);
   }
   lines.push(...(await serviceChanges(c)));
   // Bound to what was approved — this image with these settings — not to the plan's lines, which shrink
@@ -88,6 +94,16 @@ async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {
   if (service && service.desiredCount !== count) lines.push(`count: ${service.desiredCount} → ${count}`);
   if (!service) lines.push(`create: ECS service ${c.names.service} with ${count} task${count === 1 ? '' : 's'}`);
   return lines;
+}
+
+/** `c` reading outputs from `scratch`, without the approval's own journal entry (it is not theirs). */
+function scratchContext(c: RolloutContext, scratch: Record<string, Outputs>): RolloutContext {
+  const output = <T = string>(step: string, key: string): T => {
+    const value = scratch[step]?.[key];
+    if (value === undefined) throw new Error(`The ${step} step has not run.`);
+    return value as T;
+  };
+  return { ...c, outputs: scratch, output, journaled: undefined };
 }
 
 /** A step's plan line; one that names an earlier resource's id (not made yet) falls back to its title. */
