@@ -10,7 +10,7 @@ import { readJournal } from '../src/engine/journal.js';
 import { CancelledError, ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
 import type { RunEvent, RunResult } from '../src/engine/events.js';
 import { runFlow } from '../src/engine/runner.js';
-import { outcomeHeadline } from '../src/present/outcome.js';
+import { outcomeHeadline, setAsideNotice } from '../src/present/outcome.js';
 import { ErrorPanel } from './error-panel.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
@@ -99,7 +99,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const failures = view.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ title: s.title, error: s.error }] : []));
   if (fatal) failures.push({ title: 'Could not start', error: fatal.error });
   // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
-  const fixedRows = 3 + (view.resumed ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
+  const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
   const maxFailures = failuresThatFit(failures, rows - fixedRows - 3, columns - 4);
   const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
@@ -119,7 +119,8 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   return (
     <Box flexDirection="column">
       {header}
-      {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps are checked against AWS and skipped.`}</Text> : null}
+      {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.`}</Text> : null}
+      {view.setAside ? <Text color="yellow" wrap="truncate-end">{`  ${setAsideNotice(view.setAside)}`}</Text> : null}
       <StepList steps={view.steps} />
       {!finished ? <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} /> : <LivePane log={view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />}
       <ErrorPanel failures={failures} maxShown={maxFailures} />

@@ -30,6 +30,8 @@ export interface RunView {
   title: string;
   target: Target;
   resumed: boolean;
+  /** An unfinished run with other answers was set aside for this one: what differed. */
+  setAside?: string[];
   journalPath?: string;
   steps: StepView[];
   /** Log lines of the running step; older ones scroll out (the live pane stays short). */
@@ -55,6 +57,7 @@ export function reduceRunView(view: RunView, event: RunEvent): RunView {
         title: event.title,
         target: event.target,
         resumed: event.resumed,
+        setAside: event.setAside,
         journalPath: event.journalPath,
         account: event.target.account ?? view.account,
         steps: event.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),

@@ -10,7 +10,19 @@ export type DoneHow =
   | 'checked'; // a read-only check passed
 
 export type RunEvent =
-  | { type: 'run-started'; runId: string; flow: string; title: string; target: Target; resumed: boolean; journalPath: string; steps: { id: string; title: string }[]; at: number }
+  | {
+      type: 'run-started';
+      runId: string;
+      flow: string;
+      title: string;
+      target: Target;
+      resumed: boolean;
+      journalPath: string;
+      steps: { id: string; title: string }[];
+      /** An unfinished run here was started with other answers: what differs. This run starts afresh instead. */
+      setAside?: string[];
+      at: number;
+    }
   | { type: 'step-started'; stepId: string; at: number }
   | { type: 'step-log'; stepId: string; line: string; level: 'info' | 'warn' | 'error'; at: number }
   | { type: 'step-progress'; stepId: string; label: string; current: number; total?: number; unit?: 'bytes' | 'items'; at: number }

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { SlipwayError } from './errors.js';
 import { JournalLock } from './lock.js';
 import { journalsDir } from './paths.js';
+import type { InputRecord } from './fingerprint.js';
 import type { Answers, Outputs, Target } from './types.js';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
@@ -16,6 +17,9 @@ export interface StepRecord {
   doneAt?: string;
   outputs?: Outputs;
   error?: string;
+  /** The inputs the outputs were made from (see Step.inputs), and their digest. */
+  inputs?: InputRecord;
+  fingerprint?: string;
 }
 
 export interface JournalData {
@@ -53,28 +57,36 @@ export class Journal {
     readonly path: string,
     private data: JournalData,
     private readonly lock: JournalLock,
+    /** The file as it was before this run opened it: what `abandon` puts back. */
+    private readonly before: JournalData | undefined,
   ) {}
 
-  /** Opens the run for `flow` + `target`: an unfinished one is resumed, otherwise a new one starts. */
+  /**
+   * Opens the run for `flow` + `target`. The unfinished run there is resumed only when it is the one the
+   * caller chose to continue (`resume`: its runId) — one started with other answers is replaced by a new
+   * run, never carried on with inputs it was not started with. Without `resume`, an unfinished run is
+   * resumed (the journal named by `slipway resume`).
+   */
   static open(
     flow: string,
     target: Target,
     stepOrder: { id: string; title: string }[],
-    options: { resumable?: boolean; env?: NodeJS.ProcessEnv; meta?: Record<string, string> } = {},
-  ): { journal: Journal; resumed: boolean } {
+    options: { resumable?: boolean; env?: NodeJS.ProcessEnv; meta?: Record<string, string>; resume?: string | false } = {},
+  ): { journal: Journal; resumed: boolean; replaced?: JournalData } {
     const { resumable = true, env = process.env, meta } = options;
     const path = join(journalsDir(env), journalFileName(flow, target));
     const lock = JournalLock.acquire(path);
     try {
       const existing = existsSync(path) ? readJournal(path) : undefined;
-      const resumed = resumable && existing !== undefined && existing.status !== 'done';
+      const unfinished = resumable && existing !== undefined && existing.status !== 'done' ? existing : undefined;
+      const resumed = unfinished !== undefined && (options.resume === undefined || options.resume === unfinished.runId);
       const now = new Date().toISOString();
       const data: JournalData = resumed
-        ? { ...existing, status: 'running', stepOrder, updatedAt: now }
+        ? { ...unfinished, status: 'running', stepOrder, updatedAt: now }
         : { version: 1, runId: newRunId(), flow, target, status: 'running', resumable, startedAt: now, updatedAt: now, answers: {}, stepOrder, steps: {}, ...(meta ? { meta } : {}) };
-      const journal = new Journal(path, data, lock);
+      const journal = new Journal(path, data, lock, existing);
       journal.save();
-      return { journal, resumed };
+      return { journal, resumed, ...(unfinished && !resumed ? { replaced: unfinished } : {}) };
     } catch (error) {
       lock.release();
       throw error;
@@ -95,8 +107,8 @@ export class Journal {
     this.save();
   }
 
-  recordDone(stepId: string, title: string, outputs: Outputs): void {
-    this.data.steps[stepId] = { ...this.data.steps[stepId], status: 'done', title, doneAt: new Date().toISOString(), outputs, error: undefined };
+  recordDone(stepId: string, title: string, outputs: Outputs, made?: { inputs: InputRecord; fingerprint: string }): void {
+    this.data.steps[stepId] = { ...this.data.steps[stepId], status: 'done', title, doneAt: new Date().toISOString(), outputs, error: undefined, ...made };
     this.save();
   }
 
@@ -110,6 +122,15 @@ export class Journal {
   finish(status: Exclude<RunStatus, 'running'>): void {
     this.data.status = status;
     this.save();
+  }
+
+  /**
+   * The run ended on bad input before it changed anything: leave the journals as they were — no new
+   * journal, an earlier one untouched — as if this run had never started.
+   */
+  abandon(): void {
+    if (this.before) writeFileAtomic(this.path, `${JSON.stringify(this.before, null, 2)}\n`);
+    else rmSync(this.path, { force: true });
   }
 
   close(): void {

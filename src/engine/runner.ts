@@ -1,9 +1,10 @@
 import { journalableAnswers, resolveAnswers, validateGivenAnswers } from './answers.js';
-import { CancelledError, SlipwayError, toErrorReport } from './errors.js';
+import { CancelledError, SlipwayError, toErrorReport, UsageError } from './errors.js';
+import { describeInputChanges, fingerprintOf, recordInputs } from './fingerprint.js';
 import type { DoneHow, EmitEvent, RunResult } from './events.js';
 import { Journal, listUnfinishedRuns, readJournal, type JournalData, type RunSummary } from './journal.js';
 import type { Prompter } from './prompter.js';
-import type { Answers, Flow, Outputs, StepContext, Target } from './types.js';
+import type { Answers, Flow, Outputs, Step, StepContext, Target } from './types.js';
 
 export interface RunOptions {
   flow: Flow<any>;
@@ -43,11 +44,14 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
   const target = options.journalPath && previous ? previous.target : await flow.target(answers, prompter);
   const steps = typeof flow.steps === 'function' ? flow.steps(answers) : flow.steps;
   const stepOrder = steps.map((s) => ({ id: s.id, title: s.title }));
-  const { journal, resumed } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env, meta: options.meta });
+  const { journal, resumed, replaced } = Journal.open(flow.name, target, stepOrder, { resumable: !checks, env, meta: options.meta, resume: previous?.runId ?? false });
   const started = Date.now();
+  // Set once a step has changed something in this run: from then on, bad input is a failed step.
+  let changedSomething = false;
   try {
     journal.recordAnswers(journalableAnswers(flow.questions, answers));
-    emit({ type: 'run-started', runId: journal.snapshot.runId, flow: flow.name, title: flow.title, target, resumed, journalPath: journal.path, steps: stepOrder, at: Date.now() });
+    const setAside = replaced ? answerChanges(replaced.answers, journalableAnswers(flow.questions, answers)) : undefined;
+    emit({ type: 'run-started', runId: journal.snapshot.runId, flow: flow.name, title: flow.title, target, resumed, journalPath: journal.path, steps: stepOrder, ...(setAside ? { setAside } : {}), at: Date.now() });
 
     const outputs: Record<string, Outputs> = {};
     const failures: RunResult['failures'] = [];
@@ -62,30 +66,38 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
         break;
       }
       emit({ type: 'step-started', stepId: step.id, at: Date.now() });
-      const record = journal.snapshot.steps[step.id];
-      const stepContext = {
-        ...context,
-        journaled: record ? { status: record.status, intentAt: record.intentAt, outputs: record.outputs } : undefined,
-        report: {
-          log: (line: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'step-log', stepId: step.id, line, level, at: Date.now() }),
-          progress: (label: string, current: number, total?: number, unit?: 'bytes' | 'items') =>
-            emit({ type: 'step-progress', stepId: step.id, label, current, total, unit, at: Date.now() }),
-        },
+      const report = {
+        log: (line: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'step-log', stepId: step.id, line, level, at: Date.now() }),
+        progress: (label: string, current: number, total?: number, unit?: 'bytes' | 'items') =>
+          emit({ type: 'step-progress', stepId: step.id, label, current, total, unit, at: Date.now() }),
       };
-      const recorded = record?.status;
       try {
+        const made = await inputsOf(step, { ...context, report }, journalableAnswers(flow.questions, answers));
+        const record = journal.snapshot.steps[step.id];
+        // A result made from other inputs is no result for these: the step does not see it, and runs afresh.
+        const stale = record?.status === 'done' && record.fingerprint !== made.fingerprint;
+        if (stale) report.log(`Changed since an earlier run did this step (${describeInputChanges(record.inputs, made.inputs).join('; ')}): it runs again.`, 'warn');
+        const journaled = record && !stale ? { status: record.status, intentAt: record.intentAt, outputs: record.outputs } : record?.status === 'intent' ? { status: record.status, intentAt: record.intentAt } : undefined;
+        const stepContext = { ...context, journaled, report };
         let result = await step.probe(stepContext);
-        let how: DoneHow = checks || step.check ? 'checked' : recorded === 'done' ? 'confirmed' : recorded === 'intent' ? 'adopted' : 'found';
+        let how: DoneHow = checks || step.check ? 'checked' : journaled?.status === 'done' ? 'confirmed' : journaled?.status === 'intent' ? 'adopted' : 'found';
         if (result === undefined) {
           journal.recordIntent(step.id, step.title);
+          changedSomething = true;
           result = await step.apply(stepContext);
           how = 'applied';
         }
         assertNoSecretKeys(step.id, result);
-        journal.recordDone(step.id, step.title, result);
+        journal.recordDone(step.id, step.title, result, made);
         outputs[step.id] = result;
         emit({ type: 'step-done', stepId: step.id, how, outputs: result, at: Date.now() });
       } catch (error) {
+        if (error instanceof UsageError && !changedSomething) {
+          // Bad input found by a step before anything changed (no Dockerfile, a dirty tree under --yes, an
+          // approval nobody can give): exit 2 with nothing written, as for a bad flag — no journal either.
+          journal.abandon();
+          throw error;
+        }
         if (cancel.aborted || error instanceof CancelledError) {
           journal.recordFailure(step.id, step.title, 'cancelled');
           emit({ type: 'step-cancelled', stepId: step.id, at: Date.now() });
@@ -153,6 +165,21 @@ async function pickPreviousRun(options: RunOptions, env: NodeJS.ProcessEnv): Pro
 
 export function describeTarget(target: { account?: string; region?: string; app?: string; env?: string }): string {
   return [target.app && `${target.app}${target.env ? `/${target.env}` : ''}`, target.account, target.region].filter(Boolean).join(' · ') || 'local';
+}
+
+/** A step's inputs as the journal keeps them: declared by the step, or the run's answers (never secret ones). */
+async function inputsOf(step: Step<any>, c: StepContext, publicAnswers: Answers): Promise<{ inputs: Record<string, string>; fingerprint: string }> {
+  const declared = step.inputs ? await step.inputs(c) : { answers: publicAnswers };
+  assertNoSecretKeys(`${step.id} (inputs)`, declared);
+  const inputs = recordInputs(declared);
+  return { inputs, fingerprint: fingerprintOf(inputs) };
+}
+
+/** "image: …@sha256:aa → …@sha256:bb": what differs between an unfinished run's answers and these. */
+function answerChanges(before: Answers, now: Answers): string[] {
+  const ids = [...new Set([...Object.keys(before), ...Object.keys(now)])];
+  const shown = (v: unknown) => (v === undefined || v === '' ? '(none)' : String(v));
+  return ids.filter((id) => String(before[id] ?? '') !== String(now[id] ?? '')).map((id) => `${id}: ${shown(before[id])} → ${shown(now[id])}`);
 }
 
 function sameTarget(a: Target, b: Target): boolean {

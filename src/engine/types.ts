@@ -17,6 +17,13 @@ export interface StepReporter {
   progress(label: string, current: number, total?: number, unit?: 'bytes' | 'items'): void;
 }
 
+/**
+ * The facts a step's result is made from: the answers and upstream outputs it reads, and local facts
+ * (git SHA and tree digest, image id, file digests, flags). JSON values, never secrets. The journal keeps
+ * them beside the step's outputs; a journaled result counts only while they are unchanged.
+ */
+export type Inputs = Record<string, unknown>;
+
 /** Everything a step sees. `C` is the flow's own context (clients, answers, settings). */
 export interface StepContext<A extends Answers = Answers> {
   answers: A;
@@ -44,6 +51,13 @@ export interface Step<C extends StepContext = StepContext> {
   title: string;
   /** Read-only: the probe is the whole step (it looks, it never changes anything). */
   check?: boolean;
+  /**
+   * What this step's result depends on. When an earlier run's result was made from other inputs, the
+   * runner does not show it to the step (`journaled` is undefined) and says what changed: the step runs
+   * afresh (probe, then apply). Steps that trust `journaled` or `history` must declare their inputs; a
+   * step without them depends on the run's answers only (its probe looks at the present anyway).
+   */
+  inputs?(c: C): Inputs | Promise<Inputs>;
   /** One line saying what apply would do, for --plan and production approval. */
   plan?(c: C): string;
   /** Read-only. Defined means "already done": the step is skipped and these outputs adopted. */

@@ -15,3 +15,8 @@ export function outcomeHeadline(result: RunResult): string {
         : `${failed === 1 ? 'A step' : `${failed} steps`} failed. Fix what is named above and run again: finished steps are checked and skipped.`;
   }
 }
+
+/** Said when an unfinished run with other answers is set aside for a new one. */
+export function setAsideNotice(changes: string[]): string {
+  return `An unfinished run here had other answers (${changes.join('; ')}): starting a new run for these; every step is checked against AWS again.`;
+}

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../src/console/ci-prompter.js';
 import { CancelledError, MissingAnswerError, SlipwayError, UsageError } from '../../src/engine/errors.js';
@@ -211,5 +212,120 @@ describe('runner', () => {
     expect(prompter.asked).toEqual(['resume-run']);
     expect(result.resumed).toBe(true);
     expect(['one', 'two']).toContain(result.target.app);
+  });
+
+  describe('results bound to their inputs', () => {
+    /** A step that trusts its journaled result (like a test stage that passed) — as long as its inputs hold. */
+    function commitFlow(commit: { sha: string }, failAfterTests = false) {
+      const tested: string[] = [];
+      const tests: Step = {
+        id: 'tests',
+        title: 'Tests',
+        inputs: () => ({ sha: commit.sha }),
+        async probe(c) {
+          return c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
+        },
+        async apply() {
+          tested.push(commit.sha);
+          return { passed: commit.sha };
+        },
+      };
+      const ship: Step = {
+        id: 'ship',
+        title: 'Ship',
+        async probe() {
+          return undefined;
+        },
+        async apply() {
+          if (failAfterTests) throw new SlipwayError('registry down');
+          return { shipped: commit.sha };
+        },
+      };
+      const flow: Flow = { name: 'commit', title: 'Commit', questions: [], target: async () => ({ app: 'x' }), context: async (base) => base, steps: [tests, ship] };
+      return { flow, tested };
+    }
+
+    it('a journaled result made from other inputs is not trusted: the step runs again and says what changed', async () => {
+      const e = env();
+      const commit = { sha: 'aaaaaaa' };
+      const first = commitFlow(commit, true);
+      expect((await run(first.flow, new ScriptedPrompter([]), e)).result.status).toBe('failed');
+      expect(first.tested).toEqual(['aaaaaaa']);
+
+      commit.sha = 'bbbbbbb';
+      const second = commitFlow(commit);
+      const { result, events } = await run(second.flow, new ScriptedPrompter([]), e);
+      expect(result.resumed).toBe(true);
+      expect(second.tested).toEqual(['bbbbbbb']);
+      expect(result.outputs.tests).toEqual({ passed: 'bbbbbbb' });
+      const said = events.flatMap((x) => (x.type === 'step-log' && x.stepId === 'tests' ? [x.line] : []));
+      expect(said).toEqual(['Changed since an earlier run did this step (sha: aaaaaaa → bbbbbbb): it runs again.']);
+      expect(events.find((x) => x.type === 'step-done' && x.stepId === 'tests')).toMatchObject({ how: 'applied' });
+      expect(readJournal(result.journalPath).steps.tests).toMatchObject({ inputs: { sha: 'bbbbbbb' } });
+    });
+
+    it('the same inputs: the journaled result is confirmed, not redone', async () => {
+      const e = env();
+      const commit = { sha: 'aaaaaaa' };
+      await run(commitFlow(commit, true).flow, new ScriptedPrompter([]), e);
+      const again = commitFlow(commit);
+      const { events } = await run(again.flow, new ScriptedPrompter([]), e);
+      expect(again.tested).toEqual([]);
+      expect(events.find((x) => x.type === 'step-done' && x.stepId === 'tests')).toMatchObject({ how: 'confirmed' });
+    });
+
+    it('an unfinished run with other answers is set aside: a new run starts and says what differed', async () => {
+      const e = env();
+      const target = async () => ({ app: 'same' });
+      const first = memoryFlow({ failAt: 'b' });
+      await run({ ...first.flow, target }, new ScriptedPrompter([]), e, { name: 'one', size: 1 });
+      const second = memoryFlow();
+      const { result, events } = await run({ ...second.flow, target }, new ScriptedPrompter([]), e, { name: 'one', size: 2 });
+      expect(result.resumed).toBe(false);
+      expect(events[0]).toMatchObject({ type: 'run-started', resumed: false, setAside: ['size: 1 → 2'] });
+      expect(second.applied).toEqual(['a', 'b', 'c']);
+      expect(readJournal(result.journalPath).answers).toEqual({ name: 'one', size: 2 });
+    });
+  });
+
+  describe('bad input found by a step', () => {
+    const refusing = (when: 'first' | 'after-a-change') => {
+      const { flow, applied } = memoryFlow();
+      const steps = flow.steps;
+      const refuse: Step = {
+        id: 'refuse',
+        title: 'Refuse',
+        async probe() {
+          throw new UsageError('no Dockerfile here', { fix: 'pass --file' });
+        },
+        async apply() {
+          return {};
+        },
+      };
+      return { flow: { ...flow, steps: when === 'first' ? [refuse, ...steps] : [...steps, refuse] }, applied };
+    };
+
+    it('before anything changed: a usage error (exit 2), and no journal is written', async () => {
+      const e = env();
+      const events: RunEvent[] = [];
+      await expect(runFlow({ flow: refusing('first').flow, given: { name: 'demo' }, prompter: new NonInteractivePrompter(e), emit: (x) => events.push(x), cancel: new AbortController().signal, env: e })).rejects.toBeInstanceOf(UsageError);
+      const started = events.find((x) => x.type === 'run-started');
+      expect(started && existsSync(started.journalPath)).toBe(false);
+    });
+
+    it('on a resumed run: the journal is left exactly as it was', async () => {
+      const e = env();
+      const { result } = await run(memoryFlow({ failAt: 'b' }).flow, new ScriptedPrompter([]), e, { name: 'demo', size: 1 });
+      const before = readFileSync(result.journalPath, 'utf8');
+      await expect(run(refusing('first').flow, new ScriptedPrompter([]), e, { name: 'demo' })).rejects.toBeInstanceOf(UsageError);
+      expect(readFileSync(result.journalPath, 'utf8')).toBe(before);
+    });
+
+    it('after a step changed something: a failed step (exit 1), journaled as usual', async () => {
+      const e = env();
+      const { result } = await run(refusing('after-a-change').flow, new ScriptedPrompter([]), e, { name: 'demo', size: 1 });
+      expect(result.status).toBe('failed');
+      expect(readJournal(result.journalPath).steps.refuse?.error).toBe('no Dockerfile here');
+    });
   });
 });
