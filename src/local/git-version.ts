@@ -1,5 +1,7 @@
 export { validateVersionTag } from './version-tag.js';
-import { statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { SlipwayError, UsageError } from '../engine/errors.js';
 
@@ -69,6 +71,30 @@ export async function projectVersion(dir: string, env: NodeJS.ProcessEnv = proce
   return version;
 }
 
+/**
+ * A digest of what the work tree holds now — tracked files as edited, and untracked files git does not
+ * ignore — so two different dirty trees on one commit are told apart (both are `<sha>-dirty`). It is the
+ * tree id git would commit: `git add -A` into a throwaway copy of the index, then `git write-tree`; the
+ * real index is never touched. `ignore` as for projectVersion.
+ */
+export async function workTreeDigest(dir: string, env: NodeJS.ProcessEnv = process.env, options: { ignore?: string[] } = {}): Promise<string> {
+  const gitDir = (await gitIn(dir, env)(['rev-parse', '--absolute-git-dir'])).stdout;
+  const scratch = mkdtempSync(join(tmpdir(), 'slipway-index-'));
+  const index = join(scratch, 'index');
+  try {
+    const realIndex = join(gitDir, 'index');
+    if (existsSync(realIndex)) copyFileSync(realIndex, index);
+    const git = gitIn(dir, env, { GIT_INDEX_FILE: index });
+    const added = await git(['add', '--all', '--', ':/', ...(options.ignore ?? []).map((path) => `:(exclude)${path}`)]);
+    if (added.exitCode !== 0) throw gitFailure('git add --all (into a scratch index)', added);
+    const tree = await git(['write-tree']);
+    if (tree.exitCode !== 0 || !tree.stdout) throw gitFailure('git write-tree', tree);
+    return tree.stdout;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 type Git = (args: string[]) => Promise<GitResult>;
 
 interface GitResult {
@@ -78,9 +104,10 @@ interface GitResult {
   missing: boolean;
 }
 
-function gitIn(dir: string, env: NodeJS.ProcessEnv): Git {
+function gitIn(dir: string, env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Git {
   const clean: Record<string, string | undefined> = { ...env };
   for (const name of REPOSITORY_OVERRIDES) delete clean[name];
+  Object.assign(clean, extra);
   // C locale: the messages matched above are git's English ones. No optional locks: `git status`
   // would otherwise refresh the index, racing an editor or IDE running git at the same moment.
   Object.assign(clean, { LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' });

@@ -23,7 +23,7 @@ export const login: Step<PublishContext> = {
       c.report.log(`Docker uses the ECR credential helper for ${registry}: no login needed.`);
       return { registry, via: 'credential helper' };
     }
-    if (await publishedDigest(c)) return { registry, via: 'not needed: already published' };
+    if (await publishedDigest(c, { latestToo: true })) return { registry, via: 'not needed: already published' };
     return undefined;
   },
   async apply(c) {

@@ -5,18 +5,20 @@ import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { PublishContext } from '../context.js';
 import { loginToEcr } from './login.js';
+import { localImageId } from './release-build.js';
 
 /**
  * Tags `<uri>:<version>` and `<uri>:latest` and pushes them, layer by layer. When ECR already holds
- * this version with the digest of our local image, there is nothing to push.
+ * the image just built under both tags, there is nothing to push; when only `latest` lags (a push cut
+ * between the two), it is pushed.
  */
 export const push: Step<PublishContext> = {
   id: 'push',
   title: 'Push to ECR',
   plan: (c) => `docker push ${c.repositoryUri()}:${c.version()} and :latest`,
   async probe(c) {
-    const digest = await publishedDigest(c);
-    if (digest) c.report.log(`ECR already has ${c.version()} with this image's digest: already published.`);
+    const digest = await publishedDigest(c, { latestToo: true });
+    if (digest) c.report.log(`ECR already has ${c.version()} and latest with this image's digest: already published.`);
     return digest ? { digest, tag: c.version(), uri: c.repositoryUri() } : undefined;
   },
   async apply(c) {
@@ -57,14 +59,25 @@ async function pushWithOneRelogin(c: PublishContext, ref: string) {
   }
 }
 
-/** The digest ECR holds for this version, when it equals the one docker recorded for our local image. */
-export async function publishedDigest(c: PublishContext): Promise<string | undefined> {
+/**
+ * The digest ECR holds for this version, when it is our image's: the one docker recorded when it pushed
+ * `<uri>:<version>` — and, once the release image is built, only if that name still is the image just
+ * built (a -dirty tree rebuilt after an edit is another image under the same tag). `latestToo`: ECR's
+ * `latest` must be that image as well.
+ */
+export async function publishedDigest(c: PublishContext, options: { latestToo?: boolean } = {}): Promise<string | undefined> {
   const uri = c.repositoryUri();
-  const local = await imageDigest(`${uri}:${c.version()}`, c.docker);
+  const versionRef = `${uri}:${c.version()}`;
+  const built = c.outputs['release-build']?.imageId;
+  if (built !== undefined && (await localImageId(c, versionRef)) !== built) return undefined;
+  const local = await imageDigest(versionRef, c.docker);
   if (!local) return undefined;
   const ecr = await c.ecr();
   const name = String(c.outputs['ecr-repository']?.name);
-  const images = await tolerate('not-found', () => ecr.send(new DescribeImagesCommand({ repositoryName: name, imageIds: [{ imageTag: c.version() }] }), { abortSignal: c.signal }));
-  const remote = images?.imageDetails?.[0]?.imageDigest;
-  return remote && remote === local ? remote : undefined;
+  const tags = options.latestToo ? [c.version(), 'latest'] : [c.version()];
+  for (const tag of tags) {
+    const images = await tolerate('not-found', () => ecr.send(new DescribeImagesCommand({ repositoryName: name, imageIds: [{ imageTag: tag }] }), { abortSignal: c.signal }));
+    if (images?.imageDetails?.[0]?.imageDigest !== local) return undefined;
+  }
+  return local;
 }

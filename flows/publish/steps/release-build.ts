@@ -14,8 +14,11 @@ export const releaseBuild: Step<PublishContext> = {
   async probe(c) {
     // A -dirty tag names no fixed content: always rebuild it.
     if (c.outputs.version?.dirty) return undefined;
-    const id = await localImageId(c, c.localImage());
-    return id ? { imageId: id, image: c.localImage() } : undefined;
+    // The name says the commit, not the stage or platform it was built for: another --target or
+    // --platform under the same name is another image.
+    const found = await localImage(c, c.localImage());
+    const wanted = `${c.settings.platform} ${String(c.outputs.project?.releaseTarget)}`;
+    return found && `${found.platform} ${found.stage}` === wanted ? { imageId: found.id, image: c.localImage() } : undefined;
   },
   async apply(c) {
     const log = openLog(c.runtime.env, `${c.settings.app}-release`);
@@ -28,6 +31,7 @@ export const releaseBuild: Step<PublishContext> = {
         // from the cache, so a build interrupted and redone publishes what it would have.
         'org.opencontainers.image.created': await commitTime(c),
         'slipway.app': c.settings.app,
+        'slipway.stage': release,
       };
       const built = await dockerBuild({
         ...c.docker,
@@ -52,6 +56,14 @@ export const releaseBuild: Step<PublishContext> = {
 async function commitTime(c: PublishContext): Promise<string> {
   const result = await execa('git', ['show', '-s', '--format=%cI', 'HEAD'], { cwd: c.dir, reject: false });
   return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : new Date().toISOString();
+}
+
+/** The local image's id, platform (`linux/amd64`) and the stage slipway built it from. */
+async function localImage(c: PublishContext, ref: string): Promise<{ id: string; platform: string; stage: string } | undefined> {
+  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}} {{index .Config.Labels "slipway.stage"}}', ref], c.docker);
+  if (result.exitCode !== 0) return undefined;
+  const [id = '', platform = '', stage = ''] = result.stdout.trim().split(' ');
+  return { id, platform, stage };
 }
 
 /** The local image's id, or undefined when there is none by that name. */

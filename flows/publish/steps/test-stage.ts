@@ -9,12 +9,21 @@ import { openLog } from './build-log.js';
 import { publishedDigest } from './push.js';
 
 /**
- * Builds the test stage and runs it, streaming its output. Never publish after failed tests. A
- * version whose tests passed earlier in this run's journal is not tested again.
+ * Builds the test stage and runs it, streaming its output. Never publish after failed tests. Tests that
+ * passed earlier in this run's journal are not run again — for the same content only: a new commit or
+ * another edit of a dirty tree is tested afresh.
  */
 export const testStage: Step<PublishContext> = {
   id: 'test-stage',
   title: 'Test stage',
+  inputs: (c) => ({
+    version: c.version(),
+    content: String(c.outputs.version?.tree ?? c.outputs.version?.sha ?? c.version()),
+    dockerfile: c.outputs.project?.dockerfile,
+    testTarget: c.outputs.project?.testTarget,
+    platform: c.settings.platform,
+    skipTests: c.settings.skipTests,
+  }),
   plan: (c) => `docker build --target ${String(c.outputs.project?.testTarget || 'test')}, then run it`,
   async probe(c) {
     const target = String(c.outputs.project?.testTarget ?? '');
@@ -24,8 +33,9 @@ export const testStage: Step<PublishContext> = {
       return { result: 'no test stage' };
     }
     if (c.journaled?.status === 'done') return { result: 'passed', version: c.version() };
-    // Nothing is published after failing tests: this exact image in ECR means they passed.
-    if (await publishedDigest(c)) return { result: 'passed before it was published', version: c.version() };
+    // Nothing is published after failing tests: this exact image in ECR means they passed. A -dirty tag
+    // names no fixed content, so it proves nothing.
+    if (!c.outputs.version?.dirty && (await publishedDigest(c))) return { result: 'passed before it was published', version: c.version() };
     return undefined;
   },
   async apply(c) {
