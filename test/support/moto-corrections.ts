@@ -1,0 +1,169 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A test-side proxy in front of aws-sim (itself in front of moto 4.1.4) for the places where both
+ * still answer otherwise than AWS in a way slipway's flows meet. The product follows AWS; this file
+ * makes the emulator follow it too. Each correction is listed in CORRECTIONS with what AWS does and
+ * why it matters, and counted when it steps in (`counts`), like aws-sim's `corrected`.
+ */
+export const CORRECTIONS = {
+  'ssm-ecs-al2023-ami':
+    'AWS publishes the ECS-optimized Amazon Linux 2023 AMI under /aws/service/ecs/optimized-ami/amazon-linux-2023/[arm64/]recommended/image_id; ' +
+    "moto 4.1.4's parameter data predates it (ParameterNotFound), so the EC2 target's launch template cannot be made. " +
+    "Answered with moto's Amazon Linux 2 ECS AMI of the same architecture, under the AL2023 name.",
+  'iam-aws-managed-policy-missing':
+    'AWS has the managed policy arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices (2025); ' +
+    "moto 4.1.4's list of AWS managed policies predates it and answers AttachRolePolicy with an HTML 500. " +
+    'Attach, detach, list and GetPolicy of it are answered here.',
+  'ecs-unknown-operation':
+    'An AWS endpoint answers an operation it does not have with 400 UnknownOperationException; moto answers ECS operations it lacks ' +
+    '(ECS Express Mode: *ExpressGatewayService*) with a 500 that the SDK retries and then reports as an opaque InternalFailure.',
+} as const;
+export type CorrectionName = keyof typeof CORRECTIONS;
+
+const EXPRESS_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices';
+const MISSING_MANAGED_POLICIES = new Set([EXPRESS_POLICY]);
+const AL2023 = /^\/aws\/service\/ecs\/optimized-ami\/amazon-linux-2023\/((?:arm64\/)?)recommended\/image_id$/;
+const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
+const ECS_MISSING_OPERATIONS = /ExpressGatewayService/;
+
+interface Call {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface CorrectionProxy {
+  endpoint: string;
+  counts: Partial<Record<CorrectionName, number>>;
+  /** Forgets what the corrections remember (attachments of missing managed policies). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startCorrectionProxy(upstream: string): Promise<CorrectionProxy> {
+  const counts: Partial<Record<CorrectionName, number>> = {};
+  const attached = new Map<string, Set<string>>(); // role name → missing managed policy ARNs
+  const corrected = (name: CorrectionName) => (counts[name] = (counts[name] ?? 0) + 1);
+  const target = new URL(upstream);
+
+  const forward = (call: Call, body = call.body): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const headers = { ...call.headers, host: target.host, 'content-length': String(body.length) };
+      const req = request({ host: target.hostname, port: target.port, method: call.method, path: call.url, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  const xml = (status: number, text: string): Answer => ({ status, headers: { 'content-type': 'text/xml' }, body: Buffer.from(text) });
+  const json = (status: number, value: unknown): Answer => ({ status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify(value)) });
+  const iamOk = (action: string, result = '') =>
+    xml(200, `<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/">${result ? `<${action}Result>${result}</${action}Result>` : ''}<ResponseMetadata><RequestId>slipway-test</RequestId></ResponseMetadata></${action}Response>`);
+
+  async function answer(call: Call): Promise<Answer> {
+    const amzTarget = String(call.headers['x-amz-target'] ?? '');
+
+    if (amzTarget === 'AmazonSSM.GetParameter') {
+      const input = JSON.parse(call.body.toString() || '{}') as { Name?: string };
+      const match = AL2023.exec(input.Name ?? '');
+      if (match) {
+        corrected('ssm-ecs-al2023-ami');
+        const al2 = `/aws/service/ecs/optimized-ami/amazon-linux-2/${match[1]}recommended/image_id`;
+        const got = await forward(call, Buffer.from(JSON.stringify({ ...input, Name: al2 })));
+        if (got.status !== 200) return got;
+        const out = JSON.parse(got.body.toString()) as { Parameter: { Name: string; ARN?: string } };
+        out.Parameter.Name = input.Name ?? '';
+        if (out.Parameter.ARN) out.Parameter.ARN = out.Parameter.ARN.replace(al2, input.Name ?? '');
+        return json(200, out);
+      }
+    }
+
+    if (amzTarget.startsWith(ECS_TARGET) && ECS_MISSING_OPERATIONS.test(amzTarget.slice(ECS_TARGET.length))) {
+      const got = await forward(call);
+      if (got.status < 500) return got;
+      corrected('ecs-unknown-operation');
+      return json(400, { __type: 'UnknownOperationException', message: `Unknown operation ${amzTarget.slice(ECS_TARGET.length)} (moto 4.1.4 has no ECS Express Mode)` });
+    }
+
+    const form = String(call.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? new URLSearchParams(call.body.toString()) : undefined;
+    const action = form?.get('Action');
+    const policyArn = form?.get('PolicyArn') ?? '';
+    const roleName = form?.get('RoleName') ?? '';
+    if (form && action && MISSING_MANAGED_POLICIES.has(policyArn)) {
+      if (action === 'AttachRolePolicy' || action === 'DetachRolePolicy') {
+        corrected('iam-aws-managed-policy-missing');
+        const role = await forward(call, Buffer.from(new URLSearchParams({ Action: 'GetRole', Version: '2010-05-08', RoleName: roleName }).toString()));
+        if (role.status !== 200) return role;
+        const set = attached.get(roleName) ?? new Set<string>();
+        if (action === 'DetachRolePolicy' && !set.has(policyArn)) {
+          return xml(404, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>Policy ${policyArn} was not found.</Message></Error><RequestId>slipway-test</RequestId></ErrorResponse>`);
+        }
+        if (action === 'AttachRolePolicy') set.add(policyArn);
+        else set.delete(policyArn);
+        attached.set(roleName, set);
+        return iamOk(action);
+      }
+      if (action === 'GetPolicy') {
+        corrected('iam-aws-managed-policy-missing');
+        const name = policyArn.split('/').pop() ?? '';
+        const count = [...attached.values()].filter((s) => s.has(policyArn)).length;
+        return iamOk('GetPolicy', `<Policy><PolicyName>${name}</PolicyName><PolicyId>ANPAEXPRESSGATEWAY0001</PolicyId><Arn>${policyArn}</Arn><Path>/service-role/</Path><DefaultVersionId>v1</DefaultVersionId><AttachmentCount>${count}</AttachmentCount><IsAttachable>true</IsAttachable><CreateDate>2025-11-21T00:00:00Z</CreateDate><UpdateDate>2025-11-21T00:00:00Z</UpdateDate></Policy>`);
+      }
+    }
+    if (form && action === 'ListAttachedRolePolicies' && attached.get(roleName)?.size) {
+      const got = await forward(call);
+      if (got.status !== 200) return got;
+      corrected('iam-aws-managed-policy-missing');
+      const members = [...(attached.get(roleName) ?? [])].map((arn) => `<member><PolicyName>${arn.split('/').pop()}</PolicyName><PolicyArn>${arn}</PolicyArn></member>`).join('');
+      const text = got.body.toString();
+      const body = text.includes('<AttachedPolicies/>') ? text.replace('<AttachedPolicies/>', `<AttachedPolicies>${members}</AttachedPolicies>`) : text.replace('<AttachedPolicies>', `<AttachedPolicies>${members}`);
+      return { ...got, body: Buffer.from(body) };
+    }
+    if (form && action === 'DeleteRole' && attached.get(roleName)?.size) {
+      corrected('iam-aws-managed-policy-missing');
+      return xml(409, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>DeleteConflict</Code><Message>Cannot delete entity, must detach all policies first.</Message></Error><RequestId>slipway-test</RequestId></ErrorResponse>`);
+    }
+    return forward(call);
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const call = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+      if (call.url.startsWith('/moto-api/reset')) attached.clear();
+      answer(call).then(
+        (a) => {
+          const headers = { ...a.headers, 'content-length': String(a.body.length) };
+          delete headers['transfer-encoding'];
+          res.writeHead(a.status, headers);
+          res.end(a.body);
+        },
+        (error: Error) => {
+          res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(`correction proxy: ${error.message}`);
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    counts,
+    reset: () => attached.clear(),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
