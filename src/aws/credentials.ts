@@ -3,6 +3,7 @@ import type { Prompter } from '../engine/prompter.js';
 import { validateMfaCode } from '../engine/prompter.js';
 import { awsConfigPath, awsCredentialsPath, readProfileConfig } from '../local/aws-files.js';
 import type { Sandbox } from '../sandbox/store.js';
+import { sdkLogger } from './sdk-output.js';
 import { isFresh, SessionCache } from './session-cache.js';
 import type { AwsSettings } from './settings.js';
 
@@ -29,13 +30,13 @@ export async function createSharedCredentials(settings: AwsSettings, prompter: P
     return { provider: async () => fixed, invalidate() {} };
   }
   const roleAssumer = sandbox ? (await import('../sandbox/role-assumer.js')).sandboxRoleAssumer(sandbox, { region: settings.region }) : undefined;
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const { fromIni, fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const profile = settings.profile ?? 'default';
   const profileConfig = readProfileConfig(profile, env);
-  const cache =
-    profileConfig.role_arn && profileConfig.mfa_serial && !env.AWS_ACCESS_KEY_ID
-      ? new SessionCache(profile, profileConfig.role_arn, profileConfig.mfa_serial, env)
-      : undefined;
+  // The role session is cached whenever this profile is what the credentials come from: a named
+  // profile always is (keys in the environment do not change that), [default] only without them.
+  const fromProfile = settings.profile !== undefined || !(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
+  const cache = fromProfile && profileConfig.role_arn && profileConfig.mfa_serial ? new SessionCache(profile, profileConfig.role_arn, profileConfig.mfa_serial, env) : undefined;
 
   const askMfa = async (serial: string): Promise<string> => {
     const code = await prompter.mfaCode({ serial, message: `MFA code for ${serial}` });
@@ -46,15 +47,24 @@ export async function createSharedCredentials(settings: AwsSettings, prompter: P
 
   let chain = makeChain();
   function makeChain(): AwsCredentialIdentityProvider {
-    return fromNodeProviderChain({
-      profile: settings.profile,
+    const init = {
       // The same files slipway reads (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE honoured).
       filepath: awsCredentialsPath(env),
       configFilepath: awsConfigPath(env),
+      // The SDK keeps each ini file it has read for the life of the process (@smithy/core
+      // shared-ini-file-loader readFile), also a "no such file": a profile slipway wrote after the
+      // first client looked would stay unknown. Read them afresh on every resolution.
+      ignoreCache: true,
+      logger: sdkLogger,
       mfaCodeProvider: askMfa,
       ...(roleAssumer ? { roleAssumer } : {}),
+      // No logger for the nested STS/SSO clients: theirs would also log every refused call as an error.
       clientConfig: { region: settings.region ?? 'us-east-1', ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) },
-    });
+    };
+    // A named profile is resolved by the ini provider alone: the default chain would skip the
+    // environment's keys anyway, and warn on screen that both are set (credential-provider-node
+    // defaultProvider, "Multiple credential sources detected").
+    return settings.profile !== undefined ? fromIni({ ...init, profile: settings.profile }) : fromNodeProviderChain(init);
   }
 
   let current: AwsCredentialIdentity | undefined;

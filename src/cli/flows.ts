@@ -6,6 +6,7 @@ import { runQuestions } from '../../flows/run/questions.js';
 import { statusQuestions } from '../../flows/status/questions.js';
 import { teardownQuestions } from '../../flows/teardown/questions.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
+import { routeSdkOutput } from '../../flows/shared/sdk-output.js';
 
 export interface FlowEntry {
   name: string;
@@ -20,7 +21,7 @@ export interface FlowEntry {
   load(runtime: Runtime): Promise<Flow<any>>;
 }
 
-export const FLOWS: FlowEntry[] = [
+const ENTRIES: FlowEntry[] = [
   {
     name: 'bootstrap',
     label: 'Set up this AWS account safely',
@@ -75,6 +76,9 @@ export const FLOWS: FlowEntry[] = [
     load: async (runtime) => (await import('../../flows/doctor/index.js')).doctorFlow(runtime),
   },
 ];
+
+/** Every flow runs with the AWS SDK's own output routed into its steps' logs, never onto the screen. */
+export const FLOWS: FlowEntry[] = ENTRIES.map((entry) => ({ ...entry, load: async (runtime) => routeSdkOutput(await entry.load(runtime)) }));
 
 export function findFlow(name: string): FlowEntry | undefined {
   return FLOWS.find((f) => f.name === name);
