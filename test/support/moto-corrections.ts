@@ -146,7 +146,7 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
       if (call.url.startsWith('/moto-api/reset')) attached.clear();
       answer(call).then(
         (a) => {
-          const headers = { ...a.headers, 'content-length': String(a.body.length) };
+          const headers: Record<string, string | string[] | undefined> = { ...a.headers, 'content-length': String(a.body.length) };
           delete headers['transfer-encoding'];
           res.writeHead(a.status, headers);
           res.end(a.body);
