@@ -1,4 +1,4 @@
-import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import type { Deployment, Service, ServiceEvent } from '@aws-sdk/client-ecs';
 
 /** Where our deployment stands, from one DescribeServices answer. */
 export type DeploymentState =
@@ -21,9 +21,9 @@ export function deploymentState(service: Service | undefined, deploymentId: stri
   return { kind: 'in-progress', deployment: ours };
 }
 
-/** "12:03:07 (service x) has started 1 tasks…" — events newer than the last one shown, oldest first. */
-export function newEvents(service: Service | undefined, seen: Set<string>): string[] {
-  const fresh = (service?.events ?? []).filter((e) => e.id && !seen.has(e.id));
+/** "12:03:07 (service x) has started 1 tasks…" — of these events (newest first), the ones not shown yet, oldest first. */
+export function newEvents(events: ServiceEvent[], seen: Set<string>): string[] {
+  const fresh = events.filter((e) => e.id && !seen.has(e.id));
   for (const e of fresh) seen.add(e.id!);
   return fresh.reverse().map((e) => e.message ?? '');
 }

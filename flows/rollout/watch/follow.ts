@@ -6,7 +6,7 @@ import type { RolloutContext } from '../context.js';
 import { diagnose, diagnosisLines, type Diagnosis, type Evidence } from '../diagnosis/index.js';
 import { describe } from '../steps/service.js';
 import { countsLine, deploymentState, newEvents, type DeploymentState } from './deployment-view.js';
-import { asStopped, diagnosisSettings, lastLogLines, stoppedTasks, targetHealth } from './gather.js';
+import { asStopped, deploymentEvents, deploymentTasks, diagnosisSettings, lastLogLines, placeInTime, stoppedTasks, targetHealth, type DeploymentScope } from './gather.js';
 
 /**
  * The deployment watch (steps/watch.ts for Fargate), with two seams for a target that has more to show and to
@@ -23,6 +23,7 @@ export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}
   const revision = c.output('service', 'taskDefinitionArn');
   const started = Date.now();
   const deadline = c.now() + c.settings.watchMinutes * 60_000;
+  const scope: DeploymentScope = { id: deploymentId, taskDefinition: revision };
   const seenEvents = new Set<string>();
   const stopped = new Map<string, Task>();
   let lastCounts = '';
@@ -30,14 +31,18 @@ export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}
   try {
     for (;;) {
       const service = await describe(c);
-      const events = newEvents(service, seenEvents).filter((_, i, all) => !first || i >= all.length - 3);
-      first = false;
-      for (const line of events) c.report.log(line);
-      for (const task of await stoppedTasks(c, revision)) {
+      const fresh: Task[] = [];
+      for (const task of await stoppedTasks(c, scope)) {
         if (!task.taskArn || stopped.has(task.taskArn)) continue;
         stopped.set(task.taskArn, task);
-        c.report.log(stoppedLine(task), 'warn');
+        fresh.push(task);
       }
+      placeInTime(scope, service, [...stopped.values()]);
+      // Only this deployment's events: re-attaching opens with its latest few, never an earlier deployment's last words.
+      const events = newEvents(deploymentEvents(service, scope), seenEvents).filter((_, i, all) => !first || i >= all.length - 3);
+      first = false;
+      for (const line of events) c.report.log(line);
+      for (const task of fresh.reverse()) c.report.log(stoppedLine(task), 'warn');
       const polled = await hooks.poll?.(c);
       const state = deploymentState(service, deploymentId);
       if (state.kind !== 'replaced') {
@@ -52,12 +57,12 @@ export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}
         const deployedMs = Math.max(0, c.now() - (state.deployment.createdAt?.getTime() ?? c.now()));
         return { deploymentId, taskDefinitionArn: revision, watchedMs: Date.now() - started, deployedMs, outcome: 'completed' };
       }
-      if (state.kind === 'failed' || state.kind === 'replaced') throw await failure(c, hooks, state, [...stopped.values()], false);
+      if (state.kind === 'failed' || state.kind === 'replaced') throw await failure(c, hooks, state, scope, [...stopped.values()], false);
       if (polled && polled.giveUp) {
         c.report.log(polled.giveUp, 'warn');
-        throw await failure(c, hooks, state, [...stopped.values()], false);
+        throw await failure(c, hooks, state, scope, [...stopped.values()], false);
       }
-      if (c.now() > deadline) throw await failure(c, hooks, state, [...stopped.values()], true);
+      if (c.now() > deadline) throw await failure(c, hooks, state, scope, [...stopped.values()], true);
       await abortableSleep(c.pollMs * (0.8 + Math.random() * 0.4), c.signal);
     }
   } catch (error) {
@@ -76,16 +81,18 @@ function stoppedLine(task: Task): string {
   return `task ${id} stopped: ${task.stoppedReason ?? task.stopCode ?? 'no reason given'}${exit}`;
 }
 
-async function failure(c: RolloutContext, hooks: WatchHooks, state: DeploymentState, stopped: Task[], timedOut: boolean): Promise<SlipwayError> {
+async function failure(c: RolloutContext, hooks: WatchHooks, state: DeploymentState, scope: DeploymentScope, stopped: Task[], timedOut: boolean): Promise<SlipwayError> {
   const newest = stopped.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
   const service = await describe(c).catch(() => undefined);
+  placeInTime(scope, service, newest);
+  const running = await deploymentTasks(c, scope, 'RUNNING').catch(() => []);
   const failedTask = newest.find((t) => t.stopCode === 'EssentialContainerExited') ?? newest[0];
   const base: Evidence = {
     deployment: state.kind === 'replaced' ? undefined : state.deployment,
     rolledBack: state.kind === 'replaced',
     stoppedTasks: newest.map(asStopped),
-    events: (service?.events ?? []).map((e) => e.message ?? ''),
-    targetHealth: await targetHealth(c),
+    events: deploymentEvents(service, scope).map((e) => e.message ?? ''),
+    targetHealth: await targetHealth(c, [...running, ...newest]),
     logLines: await lastLogLines(c, failedTask?.taskArn),
     timedOut,
     settings: diagnosisSettings(c),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
-import { publishImage, runRollout, useRolloutWorlds } from './harness.js';
+import type { RolloutScenario } from '../../../src/sandbox/state.js';
+import { DEV, publishImage, runRollout, useRolloutWorlds, type RolloutWorld } from './harness.js';
 
 const world = useRolloutWorlds();
 const quiet = () => new NonInteractivePrompter();
@@ -34,5 +35,60 @@ describe('the approval plan is computed from the present', () => {
     const plan = String(result.failures[0]?.error.why ?? '');
     expect(plan).toContain('create: ec2:CreateSecurityGroup todo-prod');
     expect(plan).toMatch(/create: .*CreateListener/);
+  });
+});
+
+/** Runs a rollout that must fail at its watch; `stuck` moves the account's clock past the watch's budget. */
+async function failing(w: RolloutWorld, stuck = false) {
+  // Health checks run on the load balancer's own 15 s interval: sandbox time is moved on meanwhile.
+  const fastForward = setInterval(() => w.sandbox.clock.advance(15_000), 50);
+  const run = await runRollout(w, quiet(), DEV, (e) => {
+    if (stuck && e.type === 'step-started' && e.stepId === 'watch') setTimeout(() => w.sandbox.clock.advance(16 * 60_000), 100);
+  }).finally(() => clearInterval(fastForward));
+  expect(run.result.status).toBe('failed');
+  const failure = run.result.failures[0]!;
+  expect(failure.stepId).toBe('watch');
+  return { ...failure.error, logs: run.logs, outputs: run.result.outputs };
+}
+
+function scenario(w: RolloutWorld, name: RolloutScenario): void {
+  w.sandbox.update((s) => {
+    s.scenario = name;
+  });
+}
+
+describe('the watch and the diagnosis read only the followed deployment’s evidence', () => {
+  it('a deployment stuck in placement after one that failed its health check is diagnosed stuck, not the health check', async () => {
+    const w = await world({ scenario: 'health-check-failing' });
+    expect((await failing(w)).message).toMatch(/health check fails/);
+    await publishImage(w.sandbox, w.runtime.cwd, 'v2');
+    scenario(w, 'stuck-pending');
+    const error = await failing(w, true);
+    expect(error.message).toMatch(/has not finished after 15 min: the tasks never left PENDING/);
+    expect(`${error.message}\n${error.why}`).not.toMatch(/health check|unhealthy/i);
+    // The watch opens with this deployment's events, not the last ones of the failed deployment.
+    expect(error.logs.filter((l) => /unhealthy in \(target-group|deployment failed/.test(l))).toEqual([]);
+  });
+
+  it('the same after a rollback: a good image, a bad one rolled back, then one stuck pending', async () => {
+    const w = await world();
+    expect((await runRollout(w, quiet())).result.status).toBe('done');
+    await publishImage(w.sandbox, w.runtime.cwd, 'v2');
+    scenario(w, 'health-check-failing');
+    expect((await failing(w)).message).toMatch(/rolled back to todo-dev:1: the load balancer’s health check fails/);
+    await publishImage(w.sandbox, w.runtime.cwd, 'v3');
+    scenario(w, 'stuck-pending');
+    const error = await failing(w, true);
+    expect(error.message).toMatch(/never left PENDING/);
+    expect(error.logs.filter((l) => /unhealthy in \(target-group|rolling back/.test(l))).toEqual([]);
+  });
+
+  it('the same revision deployed again: the earlier deployment’s crashed tasks are not this one’s', async () => {
+    const w = await world({ scenario: 'crash-loop' });
+    expect((await failing(w)).message).toMatch(/exited with code 1/);
+    scenario(w, 'stuck-pending');
+    const error = await failing(w, true);
+    expect(error.message).toMatch(/never left PENDING/);
+    expect(error.logs.filter((l) => /^task [0-9a-f]{8} stopped: /.test(l))).toEqual([]);
   });
 });
