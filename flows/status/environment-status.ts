@@ -6,6 +6,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListTasksCommand,
+  type Deployment,
   type ECSExpressGatewayService,
   type Service,
   type Task,
@@ -16,7 +17,7 @@ import type { RolloutContext } from '../rollout/context.js';
 import { diagnose } from '../rollout/diagnosis/index.js';
 import { environmentPath, readEnvironment, type EnvironmentSettings } from '../rollout/environment.js';
 import { rolloutNames, rolloutTags } from '../rollout/names.js';
-import { asStopped, lastLogLines, targetHealth } from '../rollout/watch/gather.js';
+import { asStopped, deploymentEvents, deploymentTasks, lastLogLines, ofDeployment, placeInTime, targetHealth, type DeploymentScope } from '../rollout/watch/gather.js';
 import type { EnvironmentStatus, ExpressStatus, LastFailure } from './schema.js';
 
 /**
@@ -177,24 +178,48 @@ async function stoppedServiceTasks(c: RolloutContext): Promise<Task[]> {
   return tasks.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
 }
 
+/**
+ * The last failure and the deployment it is from. The PRIMARY deployment's own when it FAILED or its
+ * tasks failed (`current`); otherwise the newest earlier deployment that failed (rolled back, or replaced
+ * since), named as such — never an older deployment's failure presented as the one running now. Its
+ * diagnosis reads only that deployment's evidence: its tasks (startedBy), its events (from its start to
+ * the next deployment's), its targets.
+ */
 async function lastFailure(c: RolloutContext, service: Service, targetGroupArn: string | undefined, settings: EnvironmentSettings | undefined): Promise<LastFailure | null> {
   const stopped = (await stoppedServiceTasks(c)).filter(failed);
-  const failedDeployment = service.deployments?.find((d) => d.rolloutState === 'FAILED');
-  if (stopped.length === 0 && !failedDeployment) return null;
-  const revision = failedDeployment?.taskDefinition ?? stopped[0]?.taskDefinitionArn ?? '';
-  const ofRevision = stopped.filter((t) => t.taskDefinitionArn === revision);
-  const newest = ofRevision.find((t) => t.stopCode === 'EssentialContainerExited') ?? ofRevision[0];
-  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  const deployments = service.deployments ?? [];
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const scopeOf = (d: Deployment): DeploymentScope => ({ id: d.id ?? '', taskDefinition: d.taskDefinition ?? '', ...(d.createdAt ? { createdAt: d.createdAt } : {}) });
+  let chosen: { scope: DeploymentScope; deployment?: Deployment } | undefined;
+  if (primary && (primary.rolloutState === 'FAILED' || stopped.some((t) => ofDeployment(t, scopeOf(primary))))) {
+    chosen = { scope: scopeOf(primary), deployment: primary };
+  } else {
+    const earlier = stopped.filter((t) => !primary || !ofDeployment(t, scopeOf(primary)));
+    const failedListed = deployments.filter((d) => d.rolloutState === 'FAILED' && d !== primary).sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+    const newestTask = earlier[0];
+    const ofTask = newestTask && deployments.find((d) => d !== primary && ofDeployment(newestTask, scopeOf(d)));
+    const taskIsNewer = newestTask && failedListed && !ofTask && (newestTask.createdAt?.getTime() ?? 0) > (failedListed.createdAt?.getTime() ?? 0);
+    if (failedListed && !taskIsNewer) chosen = { scope: scopeOf(failedListed), deployment: failedListed };
+    else if (ofTask) chosen = { scope: scopeOf(ofTask), deployment: ofTask };
+    else if (newestTask) chosen = { scope: { id: newestTask.startedBy ?? '', taskDefinition: newestTask.taskDefinitionArn ?? '' } };
+  }
+  if (!chosen) return null;
+  const { scope, deployment } = chosen;
+  const ofIt = stopped.filter((t) => ofDeployment(t, scope));
+  placeInTime(scope, service, ofIt);
+  const newest = ofIt.find((t) => t.stopCode === 'EssentialContainerExited') ?? ofIt[0];
+  const revision = scope.taskDefinition;
   const withTargetGroup: RolloutContext = {
     ...c,
     output: <T = string>(step: string, key: string): T => (step === 'target-group' && key === 'arn' ? (targetGroupArn as T) : c.output<T>(step, key)),
   };
+  const running = await deploymentTasks(c, scope, 'RUNNING');
   const d = diagnose({
-    deployment: service.deployments?.find((x) => x.taskDefinition === revision),
+    deployment,
     rolledBack: Boolean(primary?.taskDefinition && primary.taskDefinition !== revision),
-    stoppedTasks: ofRevision.map(asStopped),
-    events: (service.events ?? []).map((e) => e.message ?? ''),
-    targetHealth: targetGroupArn ? await targetHealth(withTargetGroup) : [],
+    stoppedTasks: ofIt.map(asStopped),
+    events: deploymentEvents(service, scope).map((e) => e.message ?? ''),
+    targetHealth: targetGroupArn ? await targetHealth(withTargetGroup, [...running, ...ofIt]) : [],
     logLines: await lastLogLines(c, newest?.taskArn),
     settings: {
       containerPort: settings?.containerPort ?? service.loadBalancers?.[0]?.containerPort ?? 8080,
@@ -216,5 +241,8 @@ async function lastFailure(c: RolloutContext, service: Service, targetGroupArn: 
     stoppedReason: newest?.stoppedReason ?? null,
     exitCode: exitCode ?? null,
     diagnosis: { cause: d.cause, title: d.title, why: d.why, fix: d.fix, evidence: d.evidence, logLines: d.logLines ?? [] },
+    deploymentId: scope.id || null,
+    deploymentCreatedAt: scope.createdAt?.toISOString() ?? null,
+    current: deployment !== undefined && deployment === primary,
   };
 }

@@ -87,6 +87,10 @@ export function statusSummary(report: StatusReport | undefined): string[] {
   });
 }
 
+/** "  last failure (deployment ecs-svc/… · todo-dev:2 · started …; stopped …): …", or an earlier deployment's, said so. */
 function failureLine(f: LastFailure): string {
-  return `  last failure${f.stoppedAt ? ` (${f.stoppedAt})` : ''}: ${f.diagnosis.title}`;
+  const of = [f.deploymentId ? `deployment ${f.deploymentId}` : undefined, f.revision ?? undefined, f.deploymentCreatedAt ? `started ${f.deploymentCreatedAt}` : undefined].filter(Boolean).join(' · ');
+  const when = [of, f.stoppedAt ? `stopped ${f.stoppedAt}` : undefined].filter(Boolean).join('; ');
+  const label = f.current === false ? 'last failure, of an earlier deployment (not the one running now)' : 'last failure';
+  return `  ${label}${when ? ` (${when})` : ''}: ${f.diagnosis.title}`;
 }

@@ -19,7 +19,7 @@ export const diagnosisSchema = z
 
 export const lastFailureSchema = z
   .object({
-    /** The newest failed task of the failing revision (null when none was ever placed). */
+    /** The newest failed task of the failing deployment (null when none was ever placed). */
     taskArn: z.string().nullable(),
     revision: z.string().nullable(),
     stoppedAt: z.iso.datetime().nullable(),
@@ -27,6 +27,15 @@ export const lastFailureSchema = z
     stoppedReason: z.string().nullable(),
     exitCode: z.number().int().nullable(),
     diagnosis: diagnosisSchema,
+    /**
+     * The deployment the failure is from (`ecs-svc/…`, the failed tasks' startedBy), or null when ECS did
+     * not say. Optional (like the two below) so reports from before this field still parse.
+     */
+    deploymentId: z.string().nullable().optional(),
+    /** When that deployment started (DescribeServices' createdAt; once ECS no longer lists it, its first failed task's creation), or null. */
+    deploymentCreatedAt: z.iso.datetime().nullable().optional(),
+    /** True when it is the deployment the service is on now (PRIMARY); false: an earlier deployment's failure, since replaced or rolled back. */
+    current: z.boolean().optional(),
   })
   .strict();
 
