@@ -1,6 +1,6 @@
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
-import { followDeployment } from '../watch/follow.js';
+import { detachFrom, followDeployment } from '../watch/follow.js';
 
 /**
  * Stays with the deployment until it is COMPLETED or FAILED (or rolled back), showing its counts, the
@@ -11,8 +11,6 @@ export const watch: Step<RolloutContext> = {
   id: 'watch',
   title: 'Deployment',
   plan: () => 'watch the deployment until it completes',
-  async probe(c) {
-    return c.settings.detach ? { detached: true, deploymentId: c.output('service', 'deploymentId') } : undefined;
-  },
+  probe: (c) => (c.settings.detach ? detachFrom(c) : Promise.resolve(undefined)),
   apply: (c) => followDeployment(c),
 };

@@ -18,6 +18,16 @@ export interface WatchHooks {
   evidence?(c: RolloutContext, base: Evidence): Promise<Evidence>;
 }
 
+/**
+ * `--detach`: leave a deployment that ECS is carrying on. One that has already failed, been rolled back or
+ * finished is not "started, ECS carries it on": then the watch runs and says what became of it.
+ */
+export async function detachFrom(c: RolloutContext): Promise<Outputs | undefined> {
+  const deploymentId = c.output('service', 'deploymentId');
+  const state = deploymentState(await describe(c), deploymentId);
+  return state.kind === 'in-progress' ? { detached: true, deploymentId } : undefined;
+}
+
 export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}): Promise<Outputs> {
   const deploymentId = c.output('service', 'deploymentId');
   const revision = c.output('service', 'taskDefinitionArn');

@@ -92,3 +92,17 @@ describe('the watch and the diagnosis read only the followed deployment’s evid
     expect(error.logs.filter((l) => /^task [0-9a-f]{8} stopped: /.test(l))).toEqual([]);
   });
 });
+
+describe('--detach leaves only a deployment ECS is carrying on', () => {
+  it('re-attached to a deployment that already failed, it reports the failure instead of "started; ECS carries it on"', async () => {
+    const w = await world({ scenario: 'crash-loop' });
+    const first = await failing(w);
+    expect(first.message).toMatch(/exited with code 1/);
+    // Another machine (no journal of the failure) runs with --detach: the service step re-attaches to the FAILED deployment.
+    const home = w.env.HOME!;
+    const again = await runRollout({ ...w, env: { ...w.env, XDG_STATE_HOME: `${home}/other-state` } }, quiet(), { ...DEV, detach: true });
+    const leftTheFailedOne = again.result.outputs.watch?.detached === true && again.result.outputs.service?.deploymentId === first.outputs.service?.deploymentId;
+    expect(leftTheFailedOne, again.result.summary.join('\n')).toBe(false);
+    if (again.result.status === 'failed') expect(again.result.failures[0]?.error.message).toMatch(/exited with code 1/);
+  });
+});

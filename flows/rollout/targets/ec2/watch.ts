@@ -2,7 +2,7 @@ import type { Step } from '../../../../src/engine/types.js';
 import type { RolloutContext } from '../../context.js';
 import type { Ec2Evidence } from '../../diagnosis/rules.js';
 import { capacityLine, gatherCapacity, registeredLine } from '../../watch/capacity.js';
-import { followDeployment } from '../../watch/follow.js';
+import { detachFrom, followDeployment } from '../../watch/follow.js';
 import { targetNames } from '../names.js';
 
 /**
@@ -15,9 +15,7 @@ export const ec2Watch: Step<RolloutContext> = {
   id: 'watch',
   title: 'Deployment (container instances registering)',
   plan: () => 'watch the deployment and the container instances until it completes',
-  async probe(c) {
-    return c.settings.detach ? { detached: true, deploymentId: c.output('service', 'deploymentId') } : undefined;
-  },
+  probe: (c) => (c.settings.detach ? detachFrom(c) : Promise.resolve(undefined)),
   async apply(c) {
     const group = targetNames(c.settings.app, c.settings.env).autoScalingGroup;
     const announced = new Set<string>();
