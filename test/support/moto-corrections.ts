@@ -16,6 +16,9 @@ export const CORRECTIONS = {
     'AWS has the managed policy arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices (2025); ' +
     "moto 4.1.4's list of AWS managed policies predates it and answers AttachRolePolicy with an HTML 500. " +
     'Attach, detach, list and GetPolicy of it are answered here.',
+  'iam-login-profile-reset-required':
+    'CreateLoginProfile with PasswordResetRequired=true makes AWS answer it in CreateLoginProfile and GetLoginProfile; moto 4.1.4 ignores the ' +
+    'parameter (never shown), so a one-time console password looks permanent. Remembered here and put into both answers.',
   'ecs-unknown-operation':
     'An AWS endpoint answers an operation it does not have with 400 UnknownOperationException; moto answers ECS operations it lacks ' +
     '(ECS Express Mode: *ExpressGatewayService*) with a 500 that the SDK retries and then reports as an opaque InternalFailure.',
@@ -51,6 +54,7 @@ export interface CorrectionProxy {
 export async function startCorrectionProxy(upstream: string): Promise<CorrectionProxy> {
   const counts: Partial<Record<CorrectionName, number>> = {};
   const attached = new Map<string, Set<string>>(); // role name → missing managed policy ARNs
+  const resetRequired = new Set<string>(); // user names whose login profile must be changed at first sign-in
   const corrected = (name: CorrectionName) => (counts[name] = (counts[name] ?? 0) + 1);
   const target = new URL(upstream);
 
@@ -131,6 +135,21 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
       const body = text.includes('<AttachedPolicies/>') ? text.replace('<AttachedPolicies/>', `<AttachedPolicies>${members}</AttachedPolicies>`) : text.replace('<AttachedPolicies>', `<AttachedPolicies>${members}`);
       return { ...got, body: Buffer.from(body) };
     }
+    const userName = form?.get('UserName') ?? '';
+    if (form && (action === 'CreateLoginProfile' || action === 'GetLoginProfile' || action === 'UpdateLoginProfile')) {
+      const got = await forward(call);
+      if (got.status !== 200) return got;
+      const flag = form.get('PasswordResetRequired');
+      if (action !== 'GetLoginProfile' && flag !== null) {
+        if (flag === 'true') resetRequired.add(userName);
+        else resetRequired.delete(userName);
+      }
+      const text = got.body.toString();
+      if (!resetRequired.has(userName) || text.includes('<PasswordResetRequired>')) return got;
+      corrected('iam-login-profile-reset-required');
+      return { ...got, body: Buffer.from(text.replace('</LoginProfile>', '<PasswordResetRequired>true</PasswordResetRequired></LoginProfile>')) };
+    }
+    if (form && (action === 'DeleteLoginProfile' || action === 'DeleteUser')) resetRequired.delete(userName);
     if (form && action === 'DeleteRole' && attached.get(roleName)?.size) {
       corrected('iam-aws-managed-policy-missing');
       return xml(409, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>DeleteConflict</Code><Message>Cannot delete entity, must detach all policies first.</Message></Error><RequestId>slipway-test</RequestId></ErrorResponse>`);
@@ -143,7 +162,10 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const call = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
-      if (call.url.startsWith('/moto-api/reset')) attached.clear();
+      if (call.url.startsWith('/moto-api/reset')) {
+        attached.clear();
+        resetRequired.clear();
+      }
       answer(call).then(
         (a) => {
           const headers: Record<string, string | string[] | undefined> = { ...a.headers, 'content-length': String(a.body.length) };
@@ -163,7 +185,10 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counts,
-    reset: () => attached.clear(),
+    reset: () => {
+      attached.clear();
+      resetRequired.clear();
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
