@@ -48,7 +48,7 @@ export const expressWatch: Step<RolloutContext> = {
         if (failed) throw new SlipwayError(`ECS could not make what the Express Mode service needs: ${failed[1]}.`, { fix: 'Look at the service in the ECS console (its resources and events); fix the cause, then roll out again.' });
         const ours = service?.activeConfigurations?.find((k) => k.serviceRevisionArn === revisionArn);
         const endpoint = ours?.ingressPaths?.find((p) => p.endpoint)?.endpoint;
-        const deployment = await deploymentStatus(c, service?.currentDeployment);
+        const deployment = await deploymentStatus(c, service?.currentDeployment, revisionArn);
         if (deployment && /ROLLBACK|STOPPED/.test(deployment)) {
           throw new SlipwayError(`The Express Mode deployment ended ${deployment}: ECS kept the previous revision.`, { why: 'The new revision did not become healthy (its canary failed).', fix: 'Look at the service’s events and logs, fix the app, publish and roll out again.' });
         }
@@ -80,11 +80,16 @@ async function managedResources(c: RolloutContext, revisionArn: string): Promise
   return out?.serviceRevisions?.[0]?.ecsManagedResources;
 }
 
-/** The deployment's status, when ECS reports one for the service's current deployment. */
-async function deploymentStatus(c: RolloutContext, arn: string | undefined): Promise<string | undefined> {
+/**
+ * The status of the service's current deployment when ECS reports one and it deploys our revision: an
+ * earlier deployment's ROLLBACK_… (a failed attempt before this one) is not this revision's outcome.
+ */
+async function deploymentStatus(c: RolloutContext, arn: string | undefined, revisionArn: string): Promise<string | undefined> {
   if (!arn) return undefined;
   const out = await (await c.ecs()).send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }), { abortSignal: c.signal }).catch(() => undefined);
-  return out?.serviceDeployments?.[0]?.status;
+  const deployment = out?.serviceDeployments?.[0];
+  const target = deployment?.targetServiceRevision?.arn;
+  return target === undefined || target === revisionArn ? deployment?.status : undefined;
 }
 
 /** [key, "load balancer ecs-express-…: ACTIVE"] for every resource ECS made, in a fixed order. */
