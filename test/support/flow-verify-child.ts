@@ -10,11 +10,13 @@
 //                       prejournal:<n>   with the n-th journal write's temp file written, not renamed
 //                       delay:<ms>       that many ms after the flow started, wherever it is
 //                       log:<stepId>     at that step's first log line (inside docker build/push)
+//                       logmatch:<stepId>:<regex>  at that step's first log line that matches
 //
 // SLIPWAY_VERIFY_PAUSE=start:<stepId> stops there instead (holding the journal's lock) until killed.
 // SLIPWAY_VERIFY_FAULTS=<seed>:<rate>[:expire=<n>] puts the sandbox's fault layer under every client;
 // SLIPWAY_VERIFY_PROFILE=<name> starts from that profile of the world's ~/.aws (a role behind MFA).
 // SLIPWAY_VERIFY_ENV=<env> is the environment rollout, teardown and run work on (dev unless told).
+// SLIPWAY_VERIFY_ANSWERS=<json> is merged over the flow's answers (another --image, --user-name, …).
 // It exits as slipway would (runExitCode): `run` hands on its container's exit code.
 import { appendFileSync, readFileSync } from 'node:fs';
 import fs from 'node:fs';
@@ -148,6 +150,8 @@ switch (flowName) {
     throw new Error(`unknown flow "${flowName}"`);
 }
 
+if (process.env.SLIPWAY_VERIFY_ANSWERS) given = { ...given, ...(JSON.parse(process.env.SLIPWAY_VERIFY_ANSWERS) as Answers) };
+const [matchStep = '', matchPattern = ''] = killKind === 'logmatch' ? killArg.split(/:(.*)/s) : [];
 if (killKind === 'delay') setTimeout(die, Number(killArg)).unref();
 const result = await runFlow({
   flow,
@@ -160,6 +164,7 @@ const result = await runFlow({
     print(event);
     if (event.type === 'step-started' && kill === `start:${event.stepId}`) die();
     if (event.type === 'step-log' && kill === `log:${event.stepId}`) die();
+    if (event.type === 'step-log' && event.stepId === matchStep && new RegExp(matchPattern).test(event.line)) die();
     if (event.type === 'step-started' && pause === `start:${event.stepId}`) {
       print({ type: 'paused', pid: process.pid, stepId: event.stepId });
       // Blocks right here, holding the journal's lock, until the parent kills this process.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readFigures, readTally, recordFigure, renderFigures } from './figures.js';
 import { verifySeed } from './seed.js';
 
-export const FIGURES = ['1 kill and resume', '2 faults', '3 bad input', '4 local files', '5 secrets', '6 concurrency'];
+export const FIGURES = ['1 kill and resume', '2 faults', '3 bad input', '4 local files', '5 secrets', '6 concurrency', '7 changed-input resume'];
 
 /**
  * Builds dist/ once (the bad-input table runs the built binary), gives every file one folder to record
