@@ -4,6 +4,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientConfig } from '../../src/aws/clients.js';
 import { createSharedCredentials } from '../../src/aws/credentials.js';
+import { loadSharedConfigFiles } from '@smithy/core/config';
+import { rmSync } from 'node:fs';
 import { resolveAwsSettings } from '../../src/aws/settings.js';
 import { stateDir } from '../../src/engine/paths.js';
 import type { MfaAsk, Prompter } from '../../src/engine/prompter.js';
@@ -161,5 +163,48 @@ describe('shared credentials with MFA, against STS at AWS_ENDPOINT_URL', () => {
     expect(out.Account).toBe(ACCOUNT);
     expect(prompter.asked).toEqual([]);
     expect(() => readdirSync(join(stateDir(env), 'sessions'))).toThrow();
+  });
+
+  it('a profile written after the SDK first read the files (and cached them as missing) is resolved', async () => {
+    const { home, env } = homeWithRoleProfile();
+    const config = join(home, '.aws', 'config');
+    const credentials = join(home, '.aws', 'credentials');
+    const written = { config: readFileSync(config, 'utf8'), credentials: readFileSync(credentials, 'utf8') };
+    rmSync(config);
+    rmSync(credentials);
+    // What any client's configuration loading does at its first call: the SDK keeps the result per path.
+    await loadSharedConfigFiles({ filepath: credentials, configFilepath: config });
+    writeFileSync(config, written.config, { mode: 0o600 });
+    writeFileSync(credentials, written.credentials, { mode: 0o600 });
+    sts.mfaCodes.set(SERIAL, new Set(['121212']));
+    const shared = await createSharedCredentials(resolveAwsSettings({ profile: 'acme' }, env), new CountingMfaPrompter(['121212']), env);
+    expect((await shared.provider()).accessKeyId).toMatch(/^ASIA/);
+  });
+
+  it('with keys in the environment, a named profile’s cached role session is reused and the SDK prints nothing', async () => {
+    const { env } = homeWithRoleProfile();
+    sts.mfaCodes.set(SERIAL, new Set(['131313']));
+    const settings = resolveAwsSettings({ profile: 'acme' }, env);
+    const first = await (await createSharedCredentials(settings, new CountingMfaPrompter(['131313']), env)).provider();
+
+    vi.stubEnv('AWS_ACCESS_KEY_ID', USER_KEY);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'x'.repeat(40));
+    const withKeys = { ...env, AWS_ACCESS_KEY_ID: USER_KEY, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) };
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const prompter = new CountingMfaPrompter([]);
+      const again = await (await createSharedCredentials(resolveAwsSettings({ profile: 'acme' }, withKeys), prompter, withKeys)).provider();
+      expect(prompter.asked).toEqual([]);
+      expect(again.accessKeyId).toBe(first.accessKeyId);
+      // A session that is not cached is made from the profile (not the environment's keys), quietly.
+      const otherHome = homeWithRoleProfile();
+      sts.mfaCodes.set(SERIAL, new Set(['141414']));
+      const otherEnv = { ...otherHome.env, AWS_ACCESS_KEY_ID: USER_KEY, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) };
+      const fresh = await (await createSharedCredentials(resolveAwsSettings({ profile: 'acme' }, otherEnv), new CountingMfaPrompter(['141414']), otherEnv)).provider();
+      expect(fresh.accessKeyId).toMatch(/^ASIA/);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
