@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
+import { deploymentEvents, ofDeployment, placeInTime, type DeploymentScope } from '../../../flows/rollout/watch/gather.js';
 import type { RolloutScenario } from '../../../src/sandbox/state.js';
 import { DEV, publishImage, runRollout, useRolloutWorlds, type RolloutWorld } from './harness.js';
 
@@ -111,5 +112,31 @@ describe('--detach leaves only a deployment ECS is carrying on', () => {
     const leftTheFailedOne = again.result.outputs.watch?.detached === true && again.result.outputs.service?.deploymentId === first.outputs.service?.deploymentId;
     expect(leftTheFailedOne, again.result.summary.join('\n')).toBe(false);
     if (again.result.status === 'failed') expect(again.result.failures[0]?.error.message).toMatch(/exited with code 1/);
+  });
+});
+
+describe('a deployment’s evidence, field by field', () => {
+  const scope = { id: 'ecs-svc/2', taskDefinition: 'arn:td/todo-dev:1', createdAt: new Date(2_000), until: new Date(5_000) };
+  it('tasks: startedBy names the deployment; without it, the revision and a start no earlier than the deployment’s', () => {
+    expect(ofDeployment({ startedBy: 'ecs-svc/2', taskDefinitionArn: 'arn:td/todo-dev:1' }, scope)).toBe(true);
+    expect(ofDeployment({ startedBy: 'ecs-svc/1', taskDefinitionArn: 'arn:td/todo-dev:1', createdAt: new Date(3_000) }, scope)).toBe(false);
+    expect(ofDeployment({ taskDefinitionArn: 'arn:td/todo-dev:1', createdAt: new Date(3_000) }, scope)).toBe(true);
+    expect(ofDeployment({ taskDefinitionArn: 'arn:td/todo-dev:1', createdAt: new Date(1_000) }, scope)).toBe(false);
+    expect(ofDeployment({ taskDefinitionArn: 'arn:td/todo-dev:2', createdAt: new Date(3_000) }, scope)).toBe(false);
+  });
+
+  it('events: from its start to the next deployment’s; none when its start is unknown', () => {
+    const events = [6_000, 5_000, 3_000, 1_000].map((t) => ({ id: String(t), createdAt: new Date(t), message: `at ${t}` }));
+    expect(deploymentEvents({ events }, scope).map((e) => e.message)).toEqual(['at 5000', 'at 3000']);
+    expect(deploymentEvents({ events }, {})).toEqual([]);
+  });
+
+  it('its start and end from DescribeServices, or from its first task once ECS no longer lists it', () => {
+    const placed = { id: 'ecs-svc/2', taskDefinition: 'td:1' } as DeploymentScope;
+    placeInTime(placed, { deployments: [{ id: 'ecs-svc/3', createdAt: new Date(9_000) }, { id: 'ecs-svc/2', createdAt: new Date(2_000) }, { id: 'ecs-svc/1', createdAt: new Date(500) }] }, []);
+    expect([placed.createdAt?.getTime(), placed.until?.getTime()]).toEqual([2_000, 9_000]);
+    const gone = { id: 'ecs-svc/2', taskDefinition: 'td:1' } as DeploymentScope;
+    placeInTime(gone, { deployments: [{ id: 'ecs-svc/3', createdAt: new Date(9_000) }] }, [{ createdAt: new Date(2_500) }, { createdAt: new Date(2_100) }]);
+    expect([gone.createdAt?.getTime(), gone.until?.getTime()]).toEqual([2_100, 9_000]);
   });
 });
