@@ -222,6 +222,7 @@ export function motoHome(endpoint: string, source: CredentialSource): MotoHome {
     DOCKER_CONFIG: join(made.home, '.docker'),
     NO_COLOR: '1',
     CI: 'true',
+    SLIPWAY_DEBUG: '1', // a failure's stack trace, for the assertion message
   };
   delete env.SLIPWAY_MFA_CODE;
   let flags: string[] = [];
