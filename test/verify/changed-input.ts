@@ -199,9 +199,10 @@ export function liveAccount(state: SandboxState, leftovers?: (state: SandboxStat
         else delete families[family];
       }
   }
-  // Scaling activities are the group's history, as deployments are the service's.
-  for (const groups of Object.values((s as { autoscaling?: { groups?: Record<string, Record<string, { activities?: unknown }>> } }).autoscaling?.groups ?? {}))
-    for (const group of Object.values(groups)) delete group.activities;
+  // Scaling activities are the group's history, as deployments are the service's; its instances and desired
+  // capacity belong to ECS managed scaling, which grows them for a rolling update's extra tasks.
+  for (const groups of Object.values((s as { autoscaling?: { groups?: Record<string, Record<string, Record<string, unknown>>> } }).autoscaling?.groups ?? {}))
+    for (const group of Object.values(groups)) for (const key of ['activities', 'instances', 'desiredCapacity']) delete group[key];
   return comparable(s);
 }
 
@@ -317,7 +318,7 @@ export async function freshRun(c: ChangeCase, ctx: Context): Promise<Fresh> {
 
 const SAID_DONE = new Set(['confirmed', 'found', 'adopted']);
 /** Outputs that say how a step got there, not what it made (a login not needed, a service found rather than created). */
-const HOW_KEYS = new Set(['via', 'created', 'updated']);
+const HOW_KEYS = new Set(['via', 'created', 'updated', 'scaledDown']);
 
 /** Stops the first run at `stop`, changes the input, runs again, and compares with the fresh run. */
 export async function tryCase(c: ChangeCase, stop: Stop, fresh: Fresh, ctx: Context): Promise<Outcome> {
