@@ -7,7 +7,9 @@ export type DeploymentState =
   /** `rolledBackTo`: the revision the circuit breaker went back to, when it did. */
   | { kind: 'failed'; deployment: Deployment; reason: string; rolledBackTo?: string }
   /** Ours disappeared and another revision is PRIMARY: the circuit breaker rolled back (or someone redeployed). */
-  | { kind: 'replaced'; primary?: Deployment };
+  | { kind: 'replaced'; primary?: Deployment }
+  /** Ours is still listed but no longer PRIMARY, and it did not fail: a newer deployment took its place. */
+  | { kind: 'superseded'; deployment: Deployment; primary?: Deployment };
 
 export function deploymentState(service: Service | undefined, deploymentId: string): DeploymentState {
   const ours = service?.deployments?.find((d) => d.id === deploymentId);
@@ -16,6 +18,7 @@ export function deploymentState(service: Service | undefined, deploymentId: stri
     const primary = service?.deployments?.find((d) => d.status === 'PRIMARY' && d.id !== ours.id && d.taskDefinition !== ours.taskDefinition);
     return { kind: 'failed', deployment: ours, reason: ours.rolloutStateReason ?? 'the deployment failed', ...(primary?.taskDefinition ? { rolledBackTo: primary.taskDefinition } : {}) };
   }
+  if (ours.status !== 'PRIMARY' && ours.rolloutState !== 'COMPLETED') return { kind: 'superseded', deployment: ours, primary: service?.deployments?.find((d) => d.status === 'PRIMARY') };
   // Success is ours PRIMARY, COMPLETED, and all its tasks running (reference §6).
   if (ours.rolloutState === 'COMPLETED' && ours.status === 'PRIMARY' && (ours.runningCount ?? 0) >= (ours.desiredCount ?? 0)) return { kind: 'completed', deployment: ours };
   return { kind: 'in-progress', deployment: ours };

@@ -1,4 +1,4 @@
-import type { Task } from '@aws-sdk/client-ecs';
+import type { Deployment, Task } from '@aws-sdk/client-ecs';
 import { abortableSleep } from '../../../src/aws/waiters.js';
 import { CancelledError, SlipwayError } from '../../../src/engine/errors.js';
 import type { Outputs } from '../../../src/engine/types.js';
@@ -55,6 +55,7 @@ export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}
       for (const task of fresh.reverse()) c.report.log(stoppedLine(task), 'warn');
       const polled = await hooks.poll?.(c);
       const state = deploymentState(service, deploymentId);
+      if (state.kind === 'superseded' || (state.kind === 'replaced' && ![...stopped.values()].some(failedTask))) throw superseded(c, deploymentId, revision, state.primary);
       if (state.kind !== 'replaced') {
         const d = state.deployment;
         c.report.progress('tasks running', d.runningCount ?? 0, d.desiredCount ?? 0, 'items');
@@ -82,6 +83,24 @@ export async function followDeployment(c: RolloutContext, hooks: WatchHooks = {}
     }
     throw error;
   }
+}
+
+/** A task that stopped because something went wrong (not a scale-in or a replacement). */
+function failedTask(task: Task): boolean {
+  return task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited' || /health check/i.test(task.stoppedReason ?? '');
+}
+
+/**
+ * A newer deployment took ours' place before it finished and none of ours failed: not a failure to
+ * diagnose, and not a rollback either — someone (another slipway, the console) deployed meanwhile.
+ */
+function superseded(c: RolloutContext, deploymentId: string, revision: string, primary: Deployment | undefined): SlipwayError {
+  const now = primary ? `deployment ${primary.id} of ${primary.taskDefinition?.split('/').pop()}` : 'another deployment';
+  c.report.log(`Deployment ${deploymentId} is no longer the service’s: ${now} took its place.`, 'warn');
+  return new SlipwayError(`Deployment ${deploymentId} of ${revision.split('/').pop()} was superseded by ${now} before it finished.`, {
+    why: 'A newer deployment of the service was started meanwhile (another slipway run, the console, a pipeline); ECS stops the older one. None of its tasks failed.',
+    fix: `\`slipway status --env ${c.settings.env}\` shows what runs now; \`slipway rollout --env ${c.settings.env}\` deploys this image again.`,
+  });
 }
 
 function stoppedLine(task: Task): string {

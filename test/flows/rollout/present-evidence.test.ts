@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { attachSandbox } from '../../../src/sandbox/attach.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { deploymentEvents, ofDeployment, placeInTime, type DeploymentScope } from '../../../flows/rollout/watch/gather.js';
 import type { RolloutScenario } from '../../../src/sandbox/state.js';
@@ -138,5 +140,20 @@ describe('a deployment’s evidence, field by field', () => {
     const gone = { id: 'ecs-svc/2', taskDefinition: 'td:1' } as DeploymentScope;
     placeInTime(gone, { deployments: [{ id: 'ecs-svc/3', createdAt: new Date(9_000) }] }, [{ createdAt: new Date(2_500) }, { createdAt: new Date(2_100) }]);
     expect([gone.createdAt?.getTime(), gone.until?.getTime()]).toEqual([2_100, 9_000]);
+  });
+});
+
+describe('a deployment another one took the place of', () => {
+  it('is said to be superseded — not diagnosed as a failure ECS rolled back', async () => {
+    const w = await world({ scenario: 'stuck-pending' });
+    const ecs = attachSandbox(new ECSClient({ region: 'us-east-1', credentials: w.sandbox.adminCredentials() }), w.sandbox);
+    // While the watch follows the (stuck) deployment, someone else deploys the service again.
+    const run = await runRollout(w, quiet(), DEV, (e) => {
+      if (e.type === 'step-started' && e.stepId === 'watch') setTimeout(() => void ecs.send(new UpdateServiceCommand({ cluster: 'todo-dev', service: 'todo-dev', forceNewDeployment: true })), 50);
+    });
+    expect(run.result.status).toBe('failed');
+    const error = run.result.failures[0]!.error;
+    expect(error.message).toMatch(/^Deployment ecs-svc\/\d+ of todo-dev:1 was superseded by deployment ecs-svc\/\d+ of todo-dev:1 before it finished\.$/);
+    expect(error.message).not.toMatch(/rolled back/);
   });
 });
