@@ -183,7 +183,7 @@ export function liveAccount(state: SandboxState, leftovers?: (state: SandboxStat
       for (const service of Object.values(byName)) {
         inUse.add(service.taskDefinition);
         service.deployments = service.deployments.filter((d) => d.status === 'PRIMARY');
-        for (const d of service.deployments) for (const k of ['failedTasks', 'consecutiveFailures', 'placementFailures'] as const) delete (d as unknown as Record<string, unknown>)[k];
+        for (const d of service.deployments) for (const k of ['failedTasks', 'consecutiveFailures', 'placementFailures', 'nextLaunchAt'] as const) delete (d as unknown as Record<string, unknown>)[k];
         const loose = service as unknown as Record<string, unknown>;
         for (const key of ['lastCompleted', 'requestHash', 'clientToken', 'steady', 'wakeAt']) delete loose[key];
       }
