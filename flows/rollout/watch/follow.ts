@@ -98,7 +98,7 @@ function superseded(c: RolloutContext, deploymentId: string, revision: string, p
   const now = primary ? `deployment ${primary.id} of ${primary.taskDefinition?.split('/').pop()}` : 'another deployment';
   c.report.log(`Deployment ${deploymentId} is no longer the service’s: ${now} took its place.`, 'warn');
   return new SlipwayError(`Deployment ${deploymentId} of ${revision.split('/').pop()} was superseded by ${now} before it finished.`, {
-    why: 'A newer deployment of the service was started meanwhile (another slipway run, the console, a pipeline); ECS stops the older one. None of its tasks failed.',
+    why: 'A newer deployment of the service was started meanwhile (another slipway run, the console, a pipeline); ECS stops the older one. None of its tasks ECS still shows (about an hour) failed.',
     fix: `\`slipway status --env ${c.settings.env}\` shows what runs now; \`slipway rollout --env ${c.settings.env}\` deploys this image again.`,
   });
 }
