@@ -1,7 +1,8 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, ListTagsForResourceCommand as ListLogTagsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplatesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, GetLifecyclePolicyCommand, ListTagsForResourceCommand as ListEcrTagsCommand } from '@aws-sdk/client-ecr';
-import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeCapacityProvidersCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -196,6 +197,19 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
   it('rollout --env ec (EC2 target) makes the capacity: instance role, launch template, Auto Scaling group, capacity provider', async () => {
     const run = await slipway('default-profile', ['rollout', '--env', 'ec', '--launch-type', 'EC2', '--yes', '--json', '--watch-minutes', '2'], 300_000);
     expect(run.code, explain(run)).toBe(0);
+    const want = { 'slipway:app': app, 'slipway:env': 'ec', 'slipway:managed': 'true' };
+    const template = (await client(EC2Client).send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [`${app}-ec`] }))).LaunchTemplates?.[0];
+    expect(tags(template?.Tags)).toMatchObject(want);
+    const group = (await client(AutoScalingClient).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [`${app}-ec`] }))).AutoScalingGroups?.[0];
+    expect(group).toMatchObject({ MinSize: 0, MaxSize: 2, DesiredCapacity: 1 });
+    // Not asserted: the group's LaunchTemplate came back as {} from moto 4.1.4 (unclassified yet: moto's answer or slipway's call).
+    const ecs = client(ECSClient);
+    const provider = (await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: [`${app}-ec-ec2`] }))).capacityProviders?.[0];
+    expect(provider?.autoScalingGroupProvider?.managedScaling).toMatchObject({ status: 'ENABLED', targetCapacity: 100 });
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: `${app}-ec`, services: [`${app}-ec`] }))).services?.[0];
+    expect(service?.capacityProviderStrategy?.map((c) => c.capacityProvider)).toEqual([`${app}-ec-ec2`]);
+    // moto 4.1.4 has no Amazon Linux 2023 ECS AMI parameter: the correction proxy answered it.
+    expect(aws().proxy.counts['ssm-ecs-al2023-ami']).toBeGreaterThan(0);
     recordFlows(FILE, [{ flow: 'rollout', source: 'default-profile', note: 'EC2' }]);
   }, 320_000);
 
@@ -206,6 +220,7 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
     expect(failure?.stepId, explain(run)).toBe('service');
     expect(`${failure?.error.message} ${failure?.error.why ?? ''} ${failure?.error.fix ?? ''}`, explain(run)).toMatch(/Express Mode/);
     expect(`${failure?.error.message} ${failure?.error.why ?? ''}`, explain(run)).toMatch(/not (available|supported)|does not (have|support)|unknown operation/i);
+    console.log(`[express] slipway said: ${failure?.error.message} | why: ${failure?.error.why ?? ''} | fix: ${failure?.error.fix ?? ''}`);
     recordFlows(FILE, [{ flow: 'rollout', source: 'default-profile', note: 'EXPRESS refused clearly' }]);
   }, 320_000);
 });
