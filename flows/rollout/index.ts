@@ -7,7 +7,7 @@ import { rolloutClients, rolloutContext, type RolloutContext } from './context.j
 import { rolloutQuestions } from './questions.js';
 import { approvalStep } from './steps/approval.js';
 import { cluster } from './steps/cluster.js';
-import { environment } from './steps/environment.js';
+import { environment, environmentFile } from './steps/environment.js';
 import { executionRole } from './steps/execution-role.js';
 import { identity } from './steps/identity.js';
 import { image } from './steps/image.js';
@@ -24,7 +24,7 @@ import { ec2Steps, expressSteps, expressSummary, launchTypeFor } from './targets
 const RESOURCES = [loadBalancerSecurityGroup, taskSecurityGroup, executionRole, logGroup, cluster, loadBalancer, targetGroup, listener];
 
 /** The Fargate service (chapter 14): the first target, and the default. */
-const FARGATE_STEPS = [identity, environment, image, network, approvalStep(RESOURCES), ...RESOURCES, taskDefinition, service, watch];
+const FARGATE_STEPS = [identity, environment, image, network, approvalStep(RESOURCES), environmentFile, ...RESOURCES, taskDefinition, service, watch];
 
 /**
  * `slipway rollout --env <env>`: chapters 4, 13 and 14 of the book with direct ECS calls — the last

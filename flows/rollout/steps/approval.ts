@@ -15,13 +15,18 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
   return {
     id: 'approval',
     title: 'Approval (protected environment)',
+    // An approval is for this image with these settings: another one is approved afresh.
+    inputs: (c) => ({ image: c.output('image', 'image'), environment: c.environment() }),
     plan: (c) => `ask to type "${c.settings.env}" to approve`,
     async probe(c) {
       if (!c.environment().protected) return { required: false };
       const plan = await changePlan(c, resourceSteps, serviceChanges);
       if (plan.lines.length === 0) return { required: true, approvedBy: 'nothing to change', fingerprint: plan.fingerprint };
       const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
-      return earlier?.fingerprint === plan.fingerprint ? earlier : undefined;
+      if (earlier?.fingerprint === plan.fingerprint) return earlier;
+      // Known before anything is done: an approval nobody can give is bad input (exit 2, nothing written).
+      if (!c.settings.approve && !c.prompter.interactive) throw approvalNeeded(c, plan.lines);
+      return undefined;
     },
     async apply(c) {
       const plan = await changePlan(c, resourceSteps, serviceChanges);
@@ -31,10 +36,7 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
       if (c.settings.approve) {
         c.report.log(`Approved with --approve by ${approver}.`, 'warn');
       } else if (!c.prompter.interactive) {
-        throw new UsageError(`${c.settings.env} is a protected environment: these changes need approval.`, {
-          why: plan.lines.join('; '),
-          fix: 'Run interactively and type the environment name, or pass --approve in a pipeline that has its own approval.',
-        });
+        throw approvalNeeded(c, plan.lines);
       } else {
         await c.prompter.text({
           id: 'approval',
@@ -45,6 +47,13 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
       return { required: true, approvedBy: approver, at: new Date().toISOString(), fingerprint: plan.fingerprint, image: c.output('image', 'image'), changes: plan.lines };
     },
   };
+}
+
+function approvalNeeded(c: RolloutContext, lines: string[]): UsageError {
+  return new UsageError(`${c.settings.env} is a protected environment: these changes need approval.`, {
+    why: lines.join('; '),
+    fix: 'Run interactively and type the environment name, or pass --approve in a pipeline that has its own approval.',
+  });
 }
 
 /** What changes in the service itself, one line each: the ECS service's task definition and count here; Express Mode passes its own. */

@@ -10,23 +10,32 @@ import { rolloutNames } from '../names.js';
 /**
  * The image to deploy, always pinned by digest: `--image`, or the digest running in `--from <env>`,
  * or the last one `slipway publish` recorded. It must exist in ECR — checked now, not discovered as a
- * pull error minutes later. A resumed rollout keeps the digest it started with.
+ * pull error minutes later. A resumed rollout keeps the digest it started with while what it was chosen
+ * from holds: another --image, or a new publish, is deployed instead; --from looks again every run.
  */
 export const image: Step<RolloutContext> = {
   id: 'image',
   title: 'Image to deploy (by digest)',
+  inputs: (c) => {
+    const published = readProjectSettings(c.dir)?.lastPublished;
+    return { image: c.settings.image, from: c.settings.from, published: published ? `${published.uri}@${published.digest}` : '' };
+  },
+  // It only looks (ECR, project.json, another environment): a refusal here has changed nothing.
+  check: true,
   plan: () => 'check the image digest exists in ECR',
   async probe(c) {
     const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
-    if (!earlier || typeof earlier.image !== 'string') return undefined;
-    await mustExist(c, earlier);
-    return earlier;
-  },
-  async apply(c) {
+    if (earlier && typeof earlier.image === 'string' && !c.settings.from) {
+      await mustExist(c, earlier);
+      return earlier;
+    }
     const chosen = await choose(c);
     await mustExist(c, chosen);
     c.report.log(`Deploying ${chosen.image}`);
     return chosen;
+  },
+  async apply() {
+    throw new Error('unreachable: the image probe always answers');
   },
 };
 

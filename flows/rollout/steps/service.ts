@@ -21,6 +21,7 @@ import type { RolloutContext } from '../context.js';
 export const service: Step<RolloutContext> = {
   id: 'service',
   title: 'Service deployment',
+  inputs: serviceInputs,
   plan: (c) => `ecs:CreateService/UpdateService ${c.names.service} → ${c.names.family}:${c.output('task-definition', 'revision')}`,
   async probe(c) {
     const current = await describe(c);
@@ -41,6 +42,11 @@ export const service: Step<RolloutContext> = {
     });
   },
 };
+
+/** A deployment recorded by an earlier run is followed only for the same revision and count. */
+export function serviceInputs(c: RolloutContext) {
+  return { taskDefinition: c.output('task-definition', 'arn'), desiredCount: c.environment().desiredCount };
+}
 
 /** Where a target puts the service's tasks: what its CreateService/UpdateService add to the common request. */
 export interface ServicePlacement {

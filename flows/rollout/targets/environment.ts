@@ -1,32 +1,10 @@
 import { UsageError } from '../../../src/engine/errors.js';
-import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
-import { environmentPath, environmentSchema, readEnvironment, writeEnvironment, type EnvironmentSettings } from '../environment.js';
+import { environmentSchema, type EnvironmentSettings } from '../environment.js';
 import { parseSize } from '../fargate-sizes.js';
 import { instanceArchitecture } from './ec2/instance-types.js';
 
-/**
- * The environment file for an EC2 or Express environment: read when it exists, written from the answers
- * the first time — with its target's own settings (steps/environment.ts writes Fargate's).
- */
-export const targetEnvironment: Step<RolloutContext> = {
-  id: 'environment',
-  title: 'Environment settings',
-  plan: (c) => `write ${environmentPath(c.dir, c.settings.env)} from the answers`,
-  async probe(c) {
-    const settings = readEnvironment(c.dir, c.settings.env);
-    if (!settings) return undefined;
-    c.report.log(`Using ${environmentPath(c.dir, c.settings.env)} (${settings.launchType}${settings.protected ? ', protected' : ''}).`);
-    return { settings, env: c.settings.env, path: environmentPath(c.dir, c.settings.env) };
-  },
-  async apply(c) {
-    const settings = settingsFromAnswers(c);
-    writeEnvironment(c.dir, c.settings.env, settings);
-    c.report.log(`Wrote ${environmentPath(c.dir, c.settings.env)} (${settings.launchType}) — commit it with your code; edit it to change the environment.`);
-    return { settings, env: c.settings.env, path: environmentPath(c.dir, c.settings.env) };
-  },
-};
-
+/** A new environment's settings, from the answers: Fargate's, or with its target's own (EC2 capacity). */
 export function settingsFromAnswers(c: Pick<RolloutContext, 'settings'>): EnvironmentSettings {
   const a = c.settings;
   const size = parseSize(a.size) ?? { cpu: 256, memory: 512 };

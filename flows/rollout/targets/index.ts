@@ -3,6 +3,7 @@ import type { RolloutContext } from '../context.js';
 import { readEnvironment, type LaunchType } from '../environment.js';
 import { approvalStep } from '../steps/approval.js';
 import { cluster } from '../steps/cluster.js';
+import { environment, environmentFile } from '../steps/environment.js';
 import { executionRole } from '../steps/execution-role.js';
 import { identity } from '../steps/identity.js';
 import { image } from '../steps/image.js';
@@ -18,7 +19,6 @@ import { launchTemplate } from './ec2/launch-template.js';
 import { ec2Service } from './ec2/service.js';
 import { ec2TaskDefinition } from './ec2/task-definition.js';
 import { ec2Watch } from './ec2/watch.js';
-import { targetEnvironment } from './environment.js';
 import { expressApproval } from './express/approval.js';
 import { infrastructureRole } from './express/infrastructure-role.js';
 import { expressService } from './express/service.js';
@@ -51,11 +51,11 @@ export const EC2_RESOURCES: Step<RolloutContext>[] = [
 export const EXPRESS_RESOURCES: Step<RolloutContext>[] = [executionRole, infrastructureRole, logGroup, cluster];
 
 export function ec2Steps(): Step<RolloutContext>[] {
-  return [identity, targetEnvironment, image, network, approvalStep(EC2_RESOURCES), ...EC2_RESOURCES, ec2TaskDefinition, ec2Service, ec2Watch];
+  return [identity, environment, image, network, approvalStep(EC2_RESOURCES), environmentFile, ...EC2_RESOURCES, ec2TaskDefinition, ec2Service, ec2Watch];
 }
 
 export function expressSteps(): Step<RolloutContext>[] {
-  return [identity, targetEnvironment, image, expressApproval(EXPRESS_RESOURCES), ...EXPRESS_RESOURCES, expressService, expressWatch];
+  return [identity, environment, image, expressApproval(EXPRESS_RESOURCES), environmentFile, ...EXPRESS_RESOURCES, expressService, expressWatch];
 }
 
 /**

@@ -19,6 +19,8 @@ export function commandOf(c: RolloutContext): string[] {
 export const prepare: Step<RolloutContext> = {
   id: 'prepare',
   title: 'The service’s task definition and network',
+  // Another command after an unfinished run is another run: it must not adopt that run's task.
+  inputs: (c) => ({ command: commandOf(c) }),
   plan: (c) => `ecs:DescribeServices ${c.names.service}: its task definition and network configuration`,
   async probe(c) {
     const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;

@@ -22,6 +22,9 @@ export const plan: Step<RolloutContext> = checkStep('plan', 'What slipway made f
 export const confirm: Step<RolloutContext> = {
   id: 'confirm',
   title: 'Confirmation',
+  // What was confirmed: deleting this environment — not the list of what is left, which shrinks as a
+  // resumed teardown goes on.
+  inputs: (c) => ({ env: c.settings.env, approve: c.answers.approve === true }),
   plan: (c) => `ask to type "${c.settings.env}" to delete`,
   async probe(c) {
     if (c.output<number>('plan', 'count') === 0) return { required: false };

@@ -7,7 +7,7 @@ import { createSandbox } from '../../../src/sandbox/store.js';
 import { buildChild } from '../../support/build-child.js';
 import { rolloutWorld, type RolloutWorld } from './harness.js';
 
-const STEPS = ['identity', 'environment', 'image', 'network', 'approval', 'lb-security-group', 'task-security-group', 'execution-role', 'log-group', 'cluster', 'load-balancer', 'target-group', 'listener', 'task-definition', 'service', 'watch'];
+const STEPS = ['identity', 'environment', 'image', 'network', 'approval', 'environment-file', 'lb-security-group', 'task-security-group', 'execution-role', 'log-group', 'cluster', 'load-balancer', 'target-group', 'listener', 'task-definition', 'service', 'watch'];
 
 let child: string;
 let callsInFullRun = 0;

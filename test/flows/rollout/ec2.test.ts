@@ -26,6 +26,7 @@ const STEPS = [
   'image',
   'network',
   'approval',
+  'environment-file',
   'lb-security-group',
   'task-security-group',
   'instance-security-group',
@@ -174,7 +175,7 @@ describe('slipway rollout on EC2 capacity', () => {
     const first = await runRollout(w, quiet(), EC2);
     const second = await runRollout(w, quiet(), DEV);
     expect(second.result.status).toBe('done');
-    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['image', 'watch']);
+    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['watch']);
     expect(second.result.outputs.service?.deploymentId).toBe(first.result.outputs.service?.deploymentId);
     assertConverged(w);
   });
@@ -206,7 +207,7 @@ describe('slipway rollout on EC2 capacity', () => {
     rmSync(journalsDir(w.env), { recursive: true, force: true });
     const second = await runRollout(w, quiet(), DEV);
     expect(second.result.status).toBe('done');
-    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['image', 'watch']);
+    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['watch']);
     expect(second.how['auto-scaling-group']).toBe('found');
     expect(second.how.service).toBe('found');
     assertConverged(w);

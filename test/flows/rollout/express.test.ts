@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { UsageError } from '../../../src/engine/errors.js';
 import { CreateExpressGatewayServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const world = useRolloutWorlds();
 const quiet = () => new NonInteractivePrompter();
 const EXPRESS: Answers = { ...DEV, launchType: 'EXPRESS' };
 const REGION = 'us-east-1';
-const STEPS = ['identity', 'environment', 'image', 'approval', 'execution-role', 'infrastructure-role', 'log-group', 'cluster', 'service', 'watch'];
+const STEPS = ['identity', 'environment', 'image', 'approval', 'environment-file', 'execution-role', 'infrastructure-role', 'log-group', 'cluster', 'service', 'watch'];
 
 const expressServices = (w: RolloutWorld) => Object.values(w.sandbox.snapshot().ecs?.express?.[REGION] ?? {}).filter((s) => s.inactiveAt === undefined);
 
@@ -71,7 +72,7 @@ describe('slipway rollout to ECS Express Mode', () => {
     expect(started?.type === 'run-started' && started.steps.map((s) => s.id)).toEqual(STEPS);
     expect(result.summary[0]).toBe('Running at https://todo-dev.ecs.us-east-1.on.aws');
     expect(result.summary[1]).toContain(w.published.digest);
-    expect(Object.entries(how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(STEPS.filter((s) => s !== 'identity' && s !== 'approval'));
+    expect(Object.entries(how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(STEPS.filter((s) => !['identity', 'environment', 'image', 'approval'].includes(s)));
     // The resources ECS makes for it, each as its status changes, and the URL.
     expect(logs.some((l) => /^load balancer .*\(internet-facing\): PROVISIONING$/.test(l))).toBe(true);
     expect(logs.some((l) => /^load balancer .*: ACTIVE$/.test(l))).toBe(true);
@@ -100,7 +101,7 @@ describe('slipway rollout to ECS Express Mode', () => {
     const first = await runRollout(w, quiet(), EXPRESS);
     const second = await runRollout(w, quiet(), DEV);
     expect(second.result.status).toBe('done');
-    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['image', 'watch']);
+    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['watch']);
     expect(second.result.outputs.service?.serviceRevisionArn).toBe(first.result.outputs.service?.serviceRevisionArn);
     assertConverged(w);
   });
@@ -177,11 +178,16 @@ describe('slipway rollout to ECS Express Mode', () => {
 
   it('a protected Express environment lists what it creates and changes, and needs approval', async () => {
     const w = await world();
-    const refused = await runRollout(w, quiet(), { region: REGION, app: 'todo', env: 'prod', launchType: 'EXPRESS' });
-    expect(refused.result.failures[0]?.stepId).toBe('approval');
-    expect(refused.result.failures[0]?.error.why).toMatch(/create: iam:CreateRole todo-prod-ecs-infrastructure/);
-    expect(refused.result.failures[0]?.error.why).toMatch(/create: ECS Express Mode service todo-prod/);
-    const approved = await runRollout(w, quiet(), { region: REGION, app: 'todo', env: 'prod', approve: true });
+    // Nobody can approve here: bad input (exit 2) — nothing written, not even the new environment's file.
+    const refused = await runRollout(w, quiet(), { region: REGION, app: 'todo', env: 'prod', launchType: 'EXPRESS' }).then(
+      () => expect.fail('the rollout went ahead without approval'),
+      (error: unknown) => error as UsageError,
+    );
+    expect(refused).toBeInstanceOf(UsageError);
+    expect(refused.why).toMatch(/create: iam:CreateRole todo-prod-ecs-infrastructure/);
+    expect(refused.why).toMatch(/create: ECS Express Mode service todo-prod/);
+    expect(existsSync(environmentPath(w.runtime.cwd, 'prod'))).toBe(false);
+    const approved = await runRollout(w, quiet(), { region: REGION, app: 'todo', env: 'prod', launchType: 'EXPRESS', approve: true });
     expect(approved.result.status).toBe('done');
     expect(approved.result.summary[0]).toBe('Running at https://todo-prod.ecs.us-east-1.on.aws');
   });

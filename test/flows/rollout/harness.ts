@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -7,12 +7,17 @@ import { attachSandbox } from '../../../src/sandbox/attach.js';
 import { recordImage } from '../../../src/sandbox/ecr.js';
 import { createSandbox, type Sandbox } from '../../../src/sandbox/store.js';
 import type { RolloutScenario } from '../../../src/sandbox/state.js';
+import { UsageError } from '../../../src/engine/errors.js';
 import type { RunEvent, RunResult } from '../../../src/engine/events.js';
+import { journalsDir } from '../../../src/engine/paths.js';
 import type { Prompter } from '../../../src/engine/prompter.js';
 import { runFlow } from '../../../src/engine/runner.js';
 import type { Answers } from '../../../src/engine/types.js';
 import { writeProjectSettings } from '../../../src/local/project-settings.js';
+import { writeEnvironment } from '../../../flows/rollout/environment.js';
 import { rolloutFlow } from '../../../flows/rollout/index.js';
+import { typedRolloutAnswers } from '../../../flows/rollout/questions.js';
+import { settingsFromAnswers } from '../../../flows/rollout/targets/environment.js';
 import type { Runtime } from '../../../flows/shared/runtime.js';
 import { homeEnv } from '../../support/home-env.js';
 
@@ -67,6 +72,25 @@ export async function publishImage(sandbox: Sandbox, dir: string, tag: string): 
 }
 
 export const DEV: Answers = { region: 'us-east-1', app: 'todo', env: 'dev' };
+
+/** An environment file as a first rollout writes it from these answers (defaults for the rest), nothing deployed. */
+export function writeEnvironmentFile(world: { runtime: Runtime }, answers: Answers): void {
+  writeEnvironment(world.runtime.cwd, String(answers.env), settingsFromAnswers({ settings: typedRolloutAnswers({ ...DEV, ...answers }) }));
+}
+
+/** A rollout refused as bad input (exit 2): its UsageError, after checking it left the journals as they were. */
+export async function refusedRollout(world: { runtime: Runtime; env: NodeJS.ProcessEnv }, prompter: Prompter, given: Answers): Promise<UsageError> {
+  const journals = journalsDir(world.env);
+  const read = () => (existsSync(journals) ? readdirSync(journals).map((name) => `${name}\n${readFileSync(join(journals, name), 'utf8')}`) : []);
+  const before = read();
+  const error = await runRollout(world, prompter, given).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof UsageError)) throw new Error(`expected the rollout to be refused as bad input, got ${String(error)}`);
+  if (JSON.stringify(read()) !== JSON.stringify(before)) throw new Error(`a refused rollout changed the journals in ${journals}`);
+  return error;
+}
 
 export async function runRollout(world: { runtime: Runtime; env: NodeJS.ProcessEnv }, prompter: Prompter, given: Answers = DEV, onEvent?: (e: RunEvent) => void) {
   const events: RunEvent[] = [];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { environmentPath } from '../../../flows/rollout/environment-path.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { Person } from '../bootstrap/person.js';
-import { DEV, publishImage, runRollout, useRolloutWorlds } from './harness.js';
+import { DEV, publishImage, refusedRollout, runRollout, useRolloutWorlds } from './harness.js';
 
 const world = useRolloutWorlds();
 const quiet = () => new NonInteractivePrompter();
@@ -38,7 +38,7 @@ describe('slipway rollout against the sandbox', () => {
     const second = await runRollout(w, quiet());
     expect(second.result.status).toBe('done');
     // Only choosing the image (a decision, made afresh by each run) and watching.
-    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['image', 'watch']);
+    expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['watch']);
     expect(second.result.outputs.service?.deploymentId).toBe(first.result.outputs.service?.deploymentId);
     expect(second.result.outputs['task-definition']?.revision).toBe(1);
   });
@@ -58,23 +58,27 @@ describe('slipway rollout against the sandbox', () => {
   it('refuses an image digest that is not in ECR before creating anything', async () => {
     const w = await world();
     const missing = `${w.published.uri}@sha256:${'0'.repeat(64)}`;
-    const { result } = await runRollout(w, quiet(), { ...DEV, image: missing });
-    expect(result.status).toBe('failed');
-    expect(result.failures[0]?.stepId).toBe('image');
-    expect(result.failures[0]?.error.message).toContain('is not in ECR');
+    const refused = await refusedRollout(w, quiet(), { ...DEV, image: missing });
+    expect(refused.message).toContain('is not in ECR');
     expect(ecsOf(w)?.clusters ? Object.keys(ecsOf(w).clusters).length : 0).toBe(0);
   });
 
-  it('a protected environment is not changed without approval when nobody can be asked', async () => {
+  it('a protected environment is not changed without approval when nobody can be asked: bad input, nothing written', async () => {
     const w = await world();
-    const { result } = await runRollout(w, quiet(), { region: 'us-east-1', app: 'todo', env: 'prod' });
-    expect(result.status).toBe('failed');
-    expect(result.failures[0]?.stepId).toBe('approval');
-    expect(result.failures[0]?.error.message).toContain('protected');
-    expect(result.failures[0]?.error.fix).toContain('--approve');
-    // Nothing after the approval ran: no security group, no cluster.
-    expect(result.outputs['lb-security-group']).toBeUndefined();
+    const PROD = { region: 'us-east-1', app: 'todo', env: 'prod' };
+    const refused = await refusedRollout(w, quiet(), PROD);
+    expect(refused.message).toContain('protected');
+    expect(refused.fix).toContain('--approve');
+    // Nothing was made, and not even the new environment's file was written.
+    expect(ecsOf(w)?.clusters ? Object.keys(ecsOf(w).clusters).length : 0).toBe(0);
+    expect(existsSync(environmentPath(w.runtime.cwd, 'prod'))).toBe(false);
+
+    // Once rolled out (approved), a new image is refused the same way — and the next run is not a "resume".
+    expect((await runRollout(w, quiet(), { ...PROD, approve: true })).result.status).toBe('done');
     expect(JSON.parse(readFileSync(environmentPath(w.runtime.cwd, 'prod'), 'utf8')).protected).toBe(true);
+    await publishImage(w.sandbox, w.runtime.cwd, 'v2');
+    const again = await refusedRollout(w, quiet(), PROD);
+    expect(again.why).toContain('image:');
   });
 
   it('a protected environment changes once its name is typed, and the approval records who gave it', async () => {
@@ -160,9 +164,8 @@ describe('bad environments', () => {
       version: 1, launchType: 'FARGATE', containerPort: 8080, healthCheckPath: '/', healthCheckGracePeriodSeconds: 60, desiredCount: 1, cpu: 256, memory: 512,
       cpuArchitecture: 'X86_64', environment: {}, network: { vpc: subnet!.VpcId!, subnets: [subnet!.SubnetId!], public: true }, logRetentionDays: 30, protected: false,
     });
-    const { result } = await runRollout(w, quiet());
-    expect(result.failures[0]?.stepId).toBe('network');
-    expect(result.failures[0]?.error.why).toContain('at least two Availability Zones');
+    const refused = await refusedRollout(w, quiet(), DEV);
+    expect(refused.why).toContain('at least two Availability Zones');
     expect(w.sandbox.snapshot().ec2.securityGroups?.['us-east-1'] ?? {}).toEqual({});
   });
 
@@ -171,9 +174,8 @@ describe('bad environments', () => {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(join(w.runtime.cwd, 'slipway', 'environments'), { recursive: true });
     writeFileSync(environmentPath(w.runtime.cwd, 'dev'), JSON.stringify({ version: 1, launchType: 'FARGATE', containerPort: 70000, healthCheckPath: 'health', cpu: 400, memory: 600 }));
-    const { result } = await runRollout(w, quiet());
-    expect(result.failures[0]?.stepId).toBe('environment');
-    const why = String(result.failures[0]?.error.why);
+    const refused = await refusedRollout(w, quiet(), DEV);
+    const why = String(refused.why);
     for (const key of ['containerPort', 'healthCheckPath', 'desiredCount', 'network']) expect(why).toContain(key);
     expect(Object.keys(w.sandbox.snapshot().ecs?.clusters ?? {})).toHaveLength(0);
   });

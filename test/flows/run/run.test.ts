@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runExitCode } from '../../../src/cli/exit-code.js';
 import { runFlow as runOneOff } from '../../../flows/run/index.js';
-import { DEV, runRollout, useRolloutWorlds } from '../rollout/harness.js';
+import { readdirSync } from 'node:fs';
+import { UsageError } from '../../../src/engine/errors.js';
+import { journalsDir } from '../../../src/engine/paths.js';
+import { DEV, runRollout, useRolloutWorlds, writeEnvironmentFile } from '../rollout/harness.js';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { runDay2 } from './day2-harness.js';
 
@@ -114,17 +117,21 @@ describe('slipway run', () => {
 
   it('an environment with nothing deployed says how to deploy it first', async () => {
     const w = await world();
-    await runRollout(w, new NonInteractivePrompter(), { ...DEV, env: 'prod' }); // stops at the approval: file written, nothing deployed
+    writeEnvironmentFile(w, { env: 'prod', protected: true }); // committed, nothing deployed
     const { result } = await runDay2(runOneOff(w.runtime), w, { ...command('migrate'), env: 'prod' });
     expect(result.status).toBe('failed');
     expect(result.failures[0]?.error.message).toBe('Nothing is deployed in prod yet.');
     expect(result.failures[0]?.error.fix).toContain('slipway rollout --env prod');
   });
 
-  it('an environment without its file is refused, naming the file', async () => {
+  it('an environment without its file is bad input, naming the file: exit 2, no journal', async () => {
     const w = await world();
-    const { result } = await runDay2(runOneOff(w.runtime), w, { ...command('migrate'), env: 'staging' });
-    expect(result.failures[0]?.stepId).toBe('environment');
-    expect(result.failures[0]?.error.message).toBe('There is no environment "staging" here.');
+    const refused = await runDay2(runOneOff(w.runtime), w, { ...command('migrate'), env: 'staging' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as UsageError).message).toBe('There is no environment "staging" here.');
+    expect(readdirSync(journalsDir(w.env)).filter((name) => name.startsWith('run__'))).toEqual([]);
   });
 });

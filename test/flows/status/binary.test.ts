@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { statusJsonSchema } from '../../../flows/status/schema.js';
-import { DEV, runRollout } from '../rollout/harness.js';
+import { DEV, runRollout, writeEnvironmentFile } from '../rollout/harness.js';
 import { slipway, useBinaryWorlds } from '../run/binary-world.js';
 
 const world = useBinaryWorlds();
@@ -14,7 +14,7 @@ describe('slipway status --json, the built binary', () => {
       s.scenario = 'crash-loop';
     });
     expect((await runRollout(w, new NonInteractivePrompter(), { ...DEV, env: 'staging' })).result.status).toBe('failed');
-    await runRollout(w, new NonInteractivePrompter(), { ...DEV, env: 'prod' }); // stops at its approval
+    writeEnvironmentFile(w, { env: 'prod', protected: true }); // committed, nothing deployed
     const run = await slipway(w, ['status', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');

@@ -3,7 +3,7 @@ import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { listUnfinishedRuns } from '../../../src/engine/journal.js';
 import { statusFlow } from '../../../flows/status/index.js';
 import { statusReportSchema, type StatusReport } from '../../../flows/status/schema.js';
-import { DEV, runRollout, useRolloutWorlds, type RolloutWorld } from '../rollout/harness.js';
+import { DEV, runRollout, useRolloutWorlds, writeEnvironmentFile, type RolloutWorld } from '../rollout/harness.js';
 import { runDay2 } from '../run/day2-harness.js';
 
 const world = useRolloutWorlds();
@@ -24,8 +24,8 @@ async function threeEnvironments(w: RolloutWorld) {
     s.scenario = 'crash-loop';
   });
   expect((await runRollout(w, quiet(), { ...DEV, env: 'staging' })).result.status).toBe('failed');
-  // A protected environment stops at its approval: the file is written, nothing deployed.
-  expect((await runRollout(w, quiet(), { ...DEV, env: 'prod' })).result.failures[0]?.stepId).toBe('approval');
+  // A protected environment whose file is committed, and nothing deployed yet.
+  writeEnvironmentFile(w, { env: 'prod', protected: true });
 }
 
 describe('slipway status', () => {
@@ -75,7 +75,7 @@ describe('slipway status', () => {
 
   it('an environment with nothing deployed says so, and how to deploy it', async () => {
     const w = await world();
-    await runRollout(w, quiet(), { ...DEV, env: 'prod' });
+    writeEnvironmentFile(w, { env: 'prod', protected: true });
     const { report, result } = await status(w, 'prod');
     expect(report.environments).toEqual([
       expect.objectContaining({ env: 'prod', deployed: false, protected: true, message: expect.stringContaining('`slipway rollout --env prod` deploys it') }),

@@ -2,7 +2,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { UsageError } from '../../../../src/engine/errors.js';
 import type { Step } from '../../../../src/engine/types.js';
 import type { RolloutContext } from '../../context.js';
-import { deploymentToFollow, deployService, describe } from '../../steps/service.js';
+import { deploymentToFollow, deployService, describe, serviceInputs } from '../../steps/service.js';
 import { providerName } from './capacity-provider.js';
 
 /**
@@ -14,6 +14,7 @@ import { providerName } from './capacity-provider.js';
 export const ec2Service: Step<RolloutContext> = {
   id: 'service',
   title: 'Service deployment (EC2 capacity provider)',
+  inputs: serviceInputs,
   plan: (c) => `ecs:CreateService/UpdateService ${c.names.service} → ${c.names.family}:${c.output('task-definition', 'revision')} on ${providerName(c)}`,
   async probe(c) {
     const current = await describe(c);
