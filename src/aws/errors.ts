@@ -14,6 +14,7 @@ export type AwsErrorKind =
   | 'invalid-mfa-code'
   | 'conflict'
   | 'network'
+  | 'unsupported'
   | 'other';
 
 /** Error names (the `name` the SDK gives, i.e. the service's error code) by what they mean for a flow. */
@@ -55,6 +56,9 @@ const KIND_BY_NAME: Record<string, AwsErrorKind> = {
   'InvalidVpcID.NotFound': 'not-found',
   'InvalidSubnetID.NotFound': 'not-found',
   AccessDenied: 'access-denied',
+  // The endpoint does not offer this API at all: an AWS-compatible endpoint, or a region without it.
+  UnknownOperationException: 'unsupported',
+  InvalidAction: 'unsupported',
   AccessDeniedException: 'access-denied',
   UnauthorizedOperation: 'access-denied',
   UnauthorizedAccess: 'access-denied',
@@ -127,6 +131,10 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
 }
 
 const FIX_BY_KIND: Partial<Record<AwsErrorKind, { why: string; fix: string }>> = {
+  unsupported: {
+    why: 'The endpoint answering (AWS_ENDPOINT_URL or --endpoint-url, or this region) does not offer this API — newer ones such as ECS Express Mode are not everywhere yet.',
+    fix: 'Use a region or endpoint that offers it. For ECS Express Mode, set "launchType": "FARGATE" in slipway/environments/<env>.json to deploy a Fargate service instead.',
+  },
   'no-credentials': {
     why: 'No AWS credentials were found (environment, ~/.aws/credentials, SSO or a role profile).',
     fix: 'Pass --profile <name> (a profile in ~/.aws/config or ~/.aws/credentials), or set AWS_PROFILE; with no profile yet, create an access key in the IAM console and run `aws configure --profile <name>`.',

@@ -23,6 +23,7 @@ describe('AWS error classification', () => {
     ['CredentialsProviderError', 'no-credentials'],
     ['ValidationError', 'validation'],
     ['MalformedPolicyDocument', 'validation'],
+    ['UnknownOperationException', 'unsupported'],
     ['SomethingNew', 'other'],
   ])('%s → %s', (name, kind) => {
     expect(classifyAwsError(named(name))).toBe(kind);
@@ -41,6 +42,10 @@ describe('AWS error classification', () => {
     expect(explained).toBeInstanceOf(SlipwayError);
     expect(explained.message).toBe('Listing roles failed: ExpiredToken: The security token included in the request is expired');
     expect(explained.fix).toMatch(/fresh MFA code/);
+    // An endpoint without the API (moto has no ECS Express Mode) says so, and how to deploy anyway.
+    const unsupported = explainAwsError(named('UnknownOperationException', 'Unknown operation DescribeExpressGatewayService'), 'Express Mode service');
+    expect(unsupported.why).toMatch(/does not offer this API/);
+    expect(unsupported.fix).toContain('"launchType": "FARGATE"');
   });
 });
 
