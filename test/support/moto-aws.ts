@@ -264,6 +264,7 @@ export interface SlipwayResult {
   flow: string;
   status: string;
   exitCode: number;
+  resumed: boolean;
   outputs: Record<string, Record<string, unknown>>;
   failures: { stepId: string; title: string; error: { message: string; why?: string; fix?: string } }[];
   summary: string[];

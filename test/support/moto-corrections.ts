@@ -22,6 +22,10 @@ export const CORRECTIONS = {
   'ecs-unknown-operation':
     'An AWS endpoint answers an operation it does not have with 400 UnknownOperationException; moto answers ECS operations it lacks ' +
     '(ECS Express Mode: *ExpressGatewayService*) with a 500 that the SDK retries and then reports as an opaque InternalFailure.',
+  'autoscaling-launch-template':
+    "DescribeAutoScalingGroups shows a group's LaunchTemplate (id, name, the Version it was given); moto 4.1.4's response template has a " +
+    'stray "}" after LaunchTemplateId (`{% if group.provided_launch_template_version %}}`), so the SDK reads the element as {} and the ' +
+    "EC2 target's probe never sees its own launch template. The stray brace is removed.",
 } as const;
 export type CorrectionName = keyof typeof CORRECTIONS;
 
@@ -148,6 +152,14 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
       if (!resetRequired.has(userName) || text.includes('<PasswordResetRequired>')) return got;
       corrected('iam-login-profile-reset-required');
       return { ...got, body: Buffer.from(text.replace('</LoginProfile>', '<PasswordResetRequired>true</PasswordResetRequired></LoginProfile>')) };
+    }
+    if (form && action === 'DescribeAutoScalingGroups') {
+      const got = await forward(call);
+      const text = got.body.toString();
+      const fixed = text.replace(/(<LaunchTemplateId>[^<]*<\/LaunchTemplateId>)\s*\}/g, '$1');
+      if (fixed === text) return got;
+      corrected('autoscaling-launch-template');
+      return { ...got, body: Buffer.from(fixed) };
     }
     if (form && (action === 'DeleteLoginProfile' || action === 'DeleteUser')) resetRequired.delete(userName);
     if (form && action === 'DeleteRole' && attached.get(roleName)?.size) {
