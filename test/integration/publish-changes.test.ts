@@ -3,13 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { NonInteractivePrompter } from '../../src/console/ci-prompter.js';
 import { UsageError } from '../../src/engine/errors.js';
-import type { RunEvent } from '../../src/engine/events.js';
-import { runFlow } from '../../src/engine/runner.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';
 import { createSandbox } from '../../src/sandbox/store.js';
-import { publishFlow } from '../../flows/publish/index.js';
+import { runPublish } from './publish-run.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { BUSYBOX, publishApp } from '../verify/publish-app.js';
 
@@ -52,20 +49,7 @@ describe.skipIf(!ready)('publish after something changed between runs', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function publish(given: Record<string, string | number | boolean> = {}) {
-    const events: RunEvent[] = [];
-    const result = await runFlow({
-      flow: publishFlow(runtime),
-      given: { app: name, namespace: 'slipway-it', keepImages: 5, cleanup: false, ...given },
-      prompter: new NonInteractivePrompter(runtime.env),
-      emit: (e) => events.push(e),
-      cancel: new AbortController().signal,
-      env: runtime.env,
-    });
-    const how = Object.fromEntries(events.flatMap((e) => (e.type === 'step-done' ? [[e.stepId, e.how]] : [])));
-    const logs = events.flatMap((e) => (e.type === 'step-log' ? [e.line] : []));
-    return { result, how, logs };
-  }
+  const publish = (given: Record<string, string | number | boolean> = {}) => runPublish(runtime, name, given);
 
   function commit(message: string): string {
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A'], { cwd: app });

@@ -3,12 +3,9 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonInteractivePrompter } from '../../src/console/ci-prompter.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/store.js';
-import type { RunEvent } from '../../src/engine/events.js';
-import { runFlow } from '../../src/engine/runner.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';
-import { publishFlow } from '../../flows/publish/index.js';
+import { runPublish } from './publish-run.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 
 /**
@@ -56,20 +53,7 @@ describe.skipIf(!ready)('slipway publish against a real daemon and registry', ()
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function publish(given: Record<string, string | number | boolean> = {}) {
-    const events: RunEvent[] = [];
-    const result = await runFlow({
-      flow: publishFlow(runtime),
-      given: { app: name, namespace: 'slipway-it', keepImages: 5, cleanup: false, ...given },
-      prompter: new NonInteractivePrompter(runtime.env),
-      emit: (e) => events.push(e),
-      cancel: new AbortController().signal,
-      env: runtime.env,
-    });
-    const how = Object.fromEntries(events.flatMap((e) => (e.type === 'step-done' ? [[e.stepId, e.how]] : [])));
-    const logs = events.flatMap((e) => (e.type === 'step-log' ? [e.line] : []));
-    return { result, how, logs };
-  }
+  const publish = (given: Record<string, string | number | boolean> = {}) => runPublish(runtime, name, given);
 
   it('tests, builds, tags, logs in, pushes, and records the digest the registry holds', async () => {
     const { result, logs } = await publish();
