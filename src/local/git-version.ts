@@ -85,8 +85,13 @@ export async function workTreeDigest(dir: string, env: NodeJS.ProcessEnv = proce
     const realIndex = join(gitDir, 'index');
     if (existsSync(realIndex)) copyFileSync(realIndex, index);
     const git = gitIn(dir, env, { GIT_INDEX_FILE: index });
-    const added = await git(['add', '--all', '--', ':/', ...(options.ignore ?? []).map((path) => `:(exclude)${path}`)]);
+    const added = await git(['add', '--all', '--', ':/']);
     if (added.exitCode !== 0) throw gitFailure('git add --all (into a scratch index)', added);
+    // Not an exclude pathspec on the add: git refuses one that names a .gitignored file.
+    if (options.ignore?.length) {
+      const dropped = await git(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...options.ignore]);
+      if (dropped.exitCode !== 0) throw gitFailure('git rm --cached (from the scratch index)', dropped);
+    }
     const tree = await git(['write-tree']);
     if (tree.exitCode !== 0 || !tree.stdout) throw gitFailure('git write-tree', tree);
     return tree.stdout;
