@@ -28,6 +28,14 @@ function checkValue(question: Question, value: string | number | boolean): strin
   return question.validate?.(String(value));
 }
 
+/**
+ * Whether a value given now (a flag's text: "no", "5") is the answer an earlier run journaled (false, 5).
+ * Unknown questions compare as text.
+ */
+export function sameAnswer(question: Question | undefined, given: string | number | boolean, journaled: string | number | boolean): boolean {
+  return question ? normalise(question, given) === normalise(question, journaled) : String(given) === String(journaled);
+}
+
 function normalise(question: Question, value: string | number | boolean): string | number | boolean {
   if (question.kind === 'confirm') return typeof value === 'boolean' ? value : /^(true|yes)$/i.test(String(value));
   if (question.kind === 'number') return Number(value);

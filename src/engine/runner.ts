@@ -1,4 +1,4 @@
-import { journalableAnswers, resolveAnswers, validateGivenAnswers } from './answers.js';
+import { journalableAnswers, resolveAnswers, sameAnswer, validateGivenAnswers } from './answers.js';
 import { CancelledError, SlipwayError, toErrorReport, UsageError } from './errors.js';
 import { describeInputChanges, fingerprintOf, recordInputs } from './fingerprint.js';
 import type { DoneHow, EmitEvent, RunResult } from './events.js';
@@ -140,10 +140,11 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
  */
 async function pickPreviousRun(options: RunOptions, env: NodeJS.ProcessEnv): Promise<JournalData | undefined> {
   if (options.journalPath) return readJournal(options.journalPath);
+  const questions = new Map(options.flow.questions.map((q) => [q.id, q]));
   const candidates = listUnfinishedRuns(env)
     .filter((run): run is RunSummary => 'flow' in run && run.flow === options.flow.name)
     .map((run) => ({ run, data: readJournal(run.path) }))
-    .filter(({ data }) => Object.entries(options.given).every(([id, value]) => data.answers[id] === undefined || String(data.answers[id]) === String(value)));
+    .filter(({ data }) => Object.entries(options.given).every(([id, value]) => data.answers[id] === undefined || sameAnswer(questions.get(id), value, data.answers[id] as string | number | boolean)));
   const matching = [];
   for (const candidate of candidates) {
     const target = await options.flow.target({ ...candidate.data.answers, ...options.given }, options.prompter);

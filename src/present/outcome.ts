@@ -18,5 +18,6 @@ export function outcomeHeadline(result: RunResult): string {
 
 /** Said when an unfinished run with other answers is set aside for a new one. */
 export function setAsideNotice(changes: string[]): string {
-  return `An unfinished run here had other answers (${changes.join('; ')}): starting a new run for these; every step is checked against AWS again.`;
+  const why = changes.length ? ` had other answers (${changes.join('; ')})` : ' was set aside';
+  return `An unfinished run here${why}: starting a new run; every step is checked against AWS again.`;
 }

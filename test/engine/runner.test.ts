@@ -274,6 +274,16 @@ describe('runner', () => {
       expect(events.find((x) => x.type === 'step-done' && x.stepId === 'tests')).toMatchObject({ how: 'confirmed' });
     });
 
+    it('the same answer given as a flag\'s text ("no") as was journaled (false) resumes the run', async () => {
+      const e = env();
+      const base = memoryFlow({ failAt: 'b' });
+      const withConfirm = (flow: Flow): Flow => ({ ...flow, questions: [...flow.questions, { id: 'keep', flag: '--keep', message: 'Keep?', kind: 'confirm' }] });
+      await run(withConfirm(base.flow), new ScriptedPrompter([]), e, { name: 'demo', size: 1, keep: 'no' });
+      const { result, events } = await run(withConfirm(memoryFlow().flow), new ScriptedPrompter([]), e, { name: 'demo', size: '1', keep: 'no' });
+      expect(result.resumed).toBe(true);
+      expect(events[0]).not.toHaveProperty('setAside');
+    });
+
     it('an unfinished run with other answers is set aside: a new run starts and says what differed', async () => {
       const e = env();
       const target = async () => ({ app: 'same' });
