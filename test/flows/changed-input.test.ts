@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeCases } from '../verify/changed-input-cases.js';
-import { freshRun, imageRef, newWorld, tryCase, type Context } from '../verify/changed-input.js';
+import { freshRun, tryCase, worldImages, type Context } from '../verify/changed-input.js';
 import { BUSYBOX, verifyRegistry } from '../verify/publish-app.js';
 
 // The fast subset of verify's changed-input figure (test/verify/changed-input.verify.ts): the cases
@@ -27,14 +27,10 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 }, 120_000);
 
-// Images v2 and v3 of the rollout worlds are the same in every copy of the template; their refs are read once.
-const images = (async () => {
-  const template = await newWorld('fargate', ctx);
-  const refs = { v2: imageRef(template, 'v2'), v3: imageRef(template, 'v3') };
-  rmSync(template, { recursive: true, force: true });
-  return refs;
-})();
-const placeholder = { v2: 'x/y@sha256:0', v3: 'x/y@sha256:0' };
+// Images v2 and v3 of each rollout world are the same in every copy of its template; their refs are read once.
+const images = worldImages(ctx);
+const none = { v2: 'x/y@sha256:0', v3: 'x/y@sha256:0' };
+const placeholder = { fargate: none, ec2: none, express: none };
 
 describe('changed input between a stopped run and the next: the fresh run’s end state', () => {
   for (const named of changeCases(placeholder).filter((c) => c.fast)) {

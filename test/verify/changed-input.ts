@@ -139,6 +139,20 @@ export function imageRef(work: string, tag: string): string {
   return `${state.accountId}.dkr.ecr.us-east-1.amazonaws.com/${REPOSITORY}@${image.digest}`;
 }
 
+/** `<uri>@<digest>` of v2 and v3 in each rollout world's ECR: each template is an account of its own. */
+export type WorldImages = Record<'fargate' | 'ec2' | 'express', { v2: string; v3: string }>;
+
+/** The images of every rollout world, read from one copy of each template. */
+export async function worldImages(ctx: Context): Promise<WorldImages> {
+  const images = {} as WorldImages;
+  for (const kind of ['fargate', 'ec2', 'express'] as const) {
+    const work = await newWorld(kind, ctx);
+    images[kind] = { v2: imageRef(work, 'v2'), v3: imageRef(work, 'v3') };
+    rmSync(work, { recursive: true, force: true });
+  }
+  return images;
+}
+
 /** What `slipway publish` of `tag` records (its image is already in the world's ECR). */
 export function publishRecorded(work: string, tag: string): void {
   const dir = join(work, 'home', 'app');
