@@ -36,8 +36,9 @@ export function describeInputChanges(before: InputRecord | undefined, now: Input
 }
 
 function shown(value: string | undefined): string {
-  if (value === undefined) return '(none)';
-  return value === '' ? '""' : value;
+  if (value === undefined || value === '') return '(none)';
+  // A digest is recognisable by its first characters, as docker and git show them.
+  return value.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}/g, 'sha256:$1…');
 }
 
 function digest(text: string): string {

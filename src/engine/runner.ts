@@ -72,10 +72,10 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
           emit({ type: 'step-progress', stepId: step.id, label, current, total, unit, at: Date.now() }),
       };
       try {
-        const made = await inputsOf(step, { ...context, report }, journalableAnswers(flow.questions, answers));
+        const made = await inputsOf(step, { ...context, report });
         const record = journal.snapshot.steps[step.id];
         // A result made from other inputs is no result for these: the step does not see it, and runs afresh.
-        const stale = record?.status === 'done' && record.fingerprint !== made.fingerprint;
+        const stale = step.inputs !== undefined && record?.status === 'done' && record.fingerprint !== made.fingerprint;
         if (stale) report.log(`Changed since an earlier run did this step (${describeInputChanges(record.inputs, made.inputs).join('; ')}): it runs again.`, 'warn');
         const journaled = record && !stale ? { status: record.status, intentAt: record.intentAt, outputs: record.outputs } : record?.status === 'intent' ? { status: record.status, intentAt: record.intentAt } : undefined;
         const stepContext = { ...context, journaled, report };
@@ -168,9 +168,12 @@ export function describeTarget(target: { account?: string; region?: string; app?
   return [target.app && `${target.app}${target.env ? `/${target.env}` : ''}`, target.account, target.region].filter(Boolean).join(' · ') || 'local';
 }
 
-/** A step's inputs as the journal keeps them: declared by the step, or the run's answers (never secret ones). */
-async function inputsOf(step: Step<any>, c: StepContext, publicAnswers: Answers): Promise<{ inputs: Record<string, string>; fingerprint: string }> {
-  const declared = step.inputs ? await step.inputs(c) : { answers: publicAnswers };
+/**
+ * A step's inputs as the journal keeps them. A step that declares none trusts nothing journaled (its probe
+ * looks at the present), and a resumed run has the answers it was started with: nothing to compare.
+ */
+async function inputsOf(step: Step<any>, c: StepContext): Promise<{ inputs: Record<string, string>; fingerprint: string }> {
+  const declared = step.inputs ? await step.inputs(c) : {};
   assertNoSecretKeys(`${step.id} (inputs)`, declared);
   const inputs = recordInputs(declared);
   return { inputs, fingerprint: fingerprintOf(inputs) };

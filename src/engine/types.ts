@@ -55,7 +55,8 @@ export interface Step<C extends StepContext = StepContext> {
    * What this step's result depends on. When an earlier run's result was made from other inputs, the
    * runner does not show it to the step (`journaled` is undefined) and says what changed: the step runs
    * afresh (probe, then apply). Steps that trust `journaled` or `history` must declare their inputs; a
-   * step without them depends on the run's answers only (its probe looks at the present anyway).
+   * step without them trusts nothing journaled: its probe looks at the present. (A resumed run always has
+   * the answers it was started with: other answers start a new run.)
    */
   inputs?(c: C): Inputs | Promise<Inputs>;
   /** One line saying what apply would do, for --plan and production approval. */

@@ -16,7 +16,7 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
     id: 'approval',
     title: 'Approval (protected environment)',
     // An approval is for this image with these settings: another one is approved afresh.
-    inputs: (c) => ({ image: c.output('image', 'image'), environment: c.environment() }),
+    inputs: (c) => (c.environment().protected ? { image: c.output('image', 'image'), environment: c.environment() } : {}),
     plan: (c) => `ask to type "${c.settings.env}" to approve`,
     async probe(c) {
       if (!c.environment().protected) return { required: false };

@@ -18,7 +18,7 @@ export const image: Step<RolloutContext> = {
   title: 'Image to deploy (by digest)',
   inputs: (c) => {
     const published = readProjectSettings(c.dir)?.lastPublished;
-    return { image: c.settings.image, from: c.settings.from, published: published ? `${published.uri}@${published.digest}` : '' };
+    return { image: c.settings.image, from: c.settings.from, 'published repository': published?.uri ?? '', published: published?.digest ?? '' };
   },
   // It only looks (ECR, project.json, another environment): a refusal here has changed nothing.
   check: true,
