@@ -37,8 +37,11 @@ export function describeInputChanges(before: InputRecord | undefined, now: Input
 
 function shown(value: string | undefined): string {
   if (value === undefined || value === '') return '(none)';
-  // A digest is recognisable by its first characters, as docker and git show them.
-  return value.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}/g, 'sha256:$1…');
+  // An ARN by its resource (task-definition/todo-dev:5 → todo-dev:5), a digest by its first characters,
+  // as the console, docker and git show them: the line must fit a terminal.
+  const resource = /^arn:[^:]+:[^:]+:[^:]*:[^:]*:(.+)$/.exec(value)?.[1];
+  const short = resource ? (resource.split('/').pop() ?? resource) : value;
+  return short.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}/g, 'sha256:$1…');
 }
 
 function digest(text: string): string {
