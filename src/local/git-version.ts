@@ -17,6 +17,8 @@ export type ProjectVersion =
       sha: string;
       /** Uncommitted changes to tracked files, or untracked files that are not ignored, anywhere in the repository. */
       dirty: boolean;
+      /** What makes it dirty, as `git status --short` names it (relative to the repository's top). */
+      changes?: string[];
       /** Undefined on a detached HEAD (CI checkouts). */
       branch?: string;
       /** The branch's upstream remote, else `origin`, else the only remote; credentials removed. */
@@ -64,7 +66,9 @@ export async function projectVersion(dir: string, env: NodeJS.ProcessEnv = proce
   ]);
   if (status.exitCode !== 0) throw gitFailure('git status', status);
 
-  const version: ProjectVersion = { kind: 'git', sha, dirty: status.stdout !== '' };
+  // "XY path" lines; the first one's leading blank X is gone with the output's trim.
+  const changes = status.stdout.split('\n').filter(Boolean).map((line) => line.replace(/^[ MTADRCU?!]{1,2} /, ''));
+  const version: ProjectVersion = { kind: 'git', sha, dirty: changes.length > 0, ...(changes.length ? { changes } : {}) };
   if (branch.exitCode === 0 && branch.stdout) version.branch = branch.stdout;
   const remoteUrl = await remote(git, version.branch);
   if (remoteUrl) version.remoteUrl = remoteUrl;
@@ -176,8 +180,9 @@ function shellQuote(value: string): string {
 /** Refused: the image would carry a commit's tag without being that commit's content. */
 export class DirtyWorkingTreeError extends UsageError {
   readonly sha: string;
-  constructor(sha: string) {
-    super('The project has uncommitted changes.', {
+  constructor(sha: string, changes: string[] = []) {
+    const shown = changes.length > 5 ? [...changes.slice(0, 5), `and ${changes.length - 5} more`] : changes;
+    super(`The project has uncommitted changes${shown.length ? `: ${shown.join(', ')}` : ''}.`, {
       why: `The image would be tagged ${sha}, but it would not be what commit ${sha} holds.`,
       fix: `Commit (or stash) the changes and run this again, or pass --allow-dirty to publish it as ${sha}-dirty.`,
     });
@@ -205,7 +210,7 @@ export class UnversionedProjectError extends UsageError {
 export function versionTag(v: ProjectVersion, opts: { allowDirty?: boolean } = {}): string {
   if (v.kind === 'none') throw new UnversionedProjectError(v.reason);
   if (!v.dirty) return v.sha;
-  if (!opts.allowDirty) throw new DirtyWorkingTreeError(v.sha);
+  if (!opts.allowDirty) throw new DirtyWorkingTreeError(v.sha, v.changes);
   return `${v.sha}-dirty`;
 }
 

@@ -23,7 +23,9 @@ it('paths slipway keeps for itself (slipway/project.json) do not make the tree d
   expect(await projectVersion(dir, process.env, { ignore })).toMatchObject({ kind: 'git', dirty: false });
   expect(await projectVersion(dir)).toMatchObject({ kind: 'git', dirty: true });
   writeFileSync(join(dir, 'app.sh'), 'echo 2\n');
-  expect(await projectVersion(dir, process.env, { ignore })).toMatchObject({ kind: 'git', dirty: true });
+  mkdirSync(join(dir, 'slipway', 'environments'));
+  writeFileSync(join(dir, 'slipway', 'environments', 'dev.json'), '{}\n');
+  expect(await projectVersion(dir, process.env, { ignore })).toMatchObject({ kind: 'git', dirty: true, changes: ['app.sh', 'slipway/environments/'] });
 });
 
 describe('workTreeDigest: what a dirty tree holds', () => {

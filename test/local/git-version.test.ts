@@ -187,7 +187,7 @@ describe('withoutCredentials', () => {
 
 describe('versionTag', () => {
   const clean: ProjectVersion = { kind: 'git', sha: 'abc1234', dirty: false };
-  const dirty: ProjectVersion = { kind: 'git', sha: 'abc1234', dirty: true };
+  const dirty: ProjectVersion = { kind: 'git', sha: 'abc1234', dirty: true, changes: ['slipway/environments/dev.json', 'app.sh'] };
 
   it('is the SHA, or SHA-dirty only when allowed', () => {
     expect(versionTag(clean)).toBe('abc1234');
@@ -206,6 +206,8 @@ describe('versionTag', () => {
     expect(error).toBeInstanceOf(DirtyWorkingTreeError);
     expect(error).toBeInstanceOf(UsageError);
     expect(error).toMatchObject({ sha: 'abc1234', fix: expect.stringContaining('--allow-dirty') });
+    // Which files: a new environment file after a first rollout is the usual surprise.
+    expect((error as Error).message).toBe('The project has uncommitted changes: slipway/environments/dev.json, app.sh.');
   });
 
   it('refuses a project without a commit, saying why', () => {

@@ -114,7 +114,7 @@ describeMoto('slipway against moto + aws-sim: inputs that change between runs', 
     writeFileSync(join(dir, 'app.sh'), 'echo "uncommitted"\n');
     const dirty = await slipway(['publish', '--yes', '--json']);
     expect(dirty.code, explain(dirty)).toBe(2);
-    expect(dirty.stdout, explain(dirty)).toMatch(/uncommitted changes/);
+    expect(dirty.stdout, explain(dirty)).toMatch(/uncommitted changes: app.sh\./);
     expect(journals()).toEqual(before);
     execFileSync('git', ['checkout', '-q', '--', 'app.sh'], { cwd: dir });
 
