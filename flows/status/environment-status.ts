@@ -4,8 +4,6 @@ import {
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
   type Deployment,
   type ECSExpressGatewayService,
   type Service,
@@ -17,7 +15,7 @@ import type { RolloutContext } from '../rollout/context.js';
 import { diagnose } from '../rollout/diagnosis/index.js';
 import { environmentPath, readEnvironment, type EnvironmentSettings } from '../rollout/environment.js';
 import { rolloutNames, rolloutTags } from '../rollout/names.js';
-import { asStopped, deploymentEvents, deploymentTasks, lastLogLines, ofDeployment, placeInTime, targetHealth, type DeploymentScope } from '../rollout/watch/gather.js';
+import { asStopped, deploymentEvents, deploymentTasks, lastLogLines, ofDeployment, placeInTime, serviceTasks, targetHealth, type DeploymentScope } from '../rollout/watch/gather.js';
 import type { EnvironmentStatus, ExpressStatus, LastFailure } from './schema.js';
 
 /**
@@ -167,17 +165,6 @@ function failed(task: Task): boolean {
   return /health check/i.test(task.stoppedReason ?? '');
 }
 
-/** Every stopped task of the service that ECS still shows (about an hour), newest first. */
-async function stoppedServiceTasks(c: RolloutContext): Promise<Task[]> {
-  const ecs = await c.ecs();
-  const arns = (await ecs.send(new ListTasksCommand({ cluster: c.names.cluster, serviceName: c.names.service, desiredStatus: 'STOPPED' }), { abortSignal: c.signal })).taskArns ?? [];
-  const tasks: Task[] = [];
-  for (let i = 0; i < arns.length; i += 100) {
-    tasks.push(...((await ecs.send(new DescribeTasksCommand({ cluster: c.names.cluster, tasks: arns.slice(i, i + 100) }), { abortSignal: c.signal })).tasks ?? []));
-  }
-  return tasks.sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
-}
-
 /**
  * The last failure and the deployment it is from. The PRIMARY deployment's own when it FAILED or its
  * tasks failed (`current`); otherwise the newest earlier deployment that failed (rolled back, or replaced
@@ -186,7 +173,7 @@ async function stoppedServiceTasks(c: RolloutContext): Promise<Task[]> {
  * the next deployment's), its targets.
  */
 async function lastFailure(c: RolloutContext, service: Service, targetGroupArn: string | undefined, settings: EnvironmentSettings | undefined): Promise<LastFailure | null> {
-  const stopped = (await stoppedServiceTasks(c)).filter(failed);
+  const stopped = (await serviceTasks(c, 'STOPPED')).filter(failed);
   const deployments = service.deployments ?? [];
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   const scopeOf = (d: Deployment): DeploymentScope => ({ id: d.id ?? '', taskDefinition: d.taskDefinition ?? '', ...(d.createdAt ? { createdAt: d.createdAt } : {}) });

@@ -17,7 +17,7 @@ import {
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, motoHome, recordFlows, REGION, useMotoAws, type CredentialSource } from '../support/moto-aws.js';
+import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, motoClient, motoHome, recordFlows, REGION, useMotoAws, type CredentialSource } from '../support/moto-aws.js';
 import { BOOTSTRAP_ANSWERS, bootstrapInTerminal } from '../support/terminal-bootstrap.js';
 
 /**
@@ -26,7 +26,6 @@ import { BOOTSTRAP_ANSWERS, bootstrapInTerminal } from '../support/terminal-boot
  * from the seed the QR screen shows. Then what AWS holds, and the files slipway wrote, are checked.
  */
 const FILE = 'test/moto/bootstrap.test.ts';
-const creds = { accessKeyId: 'AKIATESTREADER000001', secretAccessKey: 'x' };
 
 describeMoto('slipway bootstrap against moto + aws-sim, from each starting credential source', { tmux: true }, () => {
   const aws = useMotoAws();
@@ -43,7 +42,7 @@ describeMoto('slipway bootstrap against moto + aws-sim, from each starting crede
       // The seed and the one-time password were shown in the alternate screen only.
       expect(run.history).not.toContain(run.seed);
 
-      const iam = new IAMClient({ endpoint: aws().endpoint, region: REGION, credentials: creds });
+      const iam = motoClient(aws().endpoint, IAMClient);
       expect((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual(['acme-moto']);
       const role = (await iam.send(new GetRoleCommand({ RoleName: 'admin' }))).Role;
       const trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{}')) as { Statement: { Principal: { AWS: string }; Condition: Record<string, Record<string, string>> }[] };
@@ -75,7 +74,7 @@ describeMoto('slipway bootstrap against moto + aws-sim, from each starting crede
       // The starting profile is kept byte for byte.
       if (source === 'role-mfa-profile') expect(config).toContain('[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/starter-admin\n');
 
-      const pairs = (await new EC2Client({ endpoint: aws().endpoint, region: REGION, credentials: creds }).send(new DescribeKeyPairsCommand({}))).KeyPairs ?? [];
+      const pairs = (await motoClient(aws().endpoint, EC2Client).send(new DescribeKeyPairsCommand({}))).KeyPairs ?? [];
       expect(pairs.map((p) => p.KeyName)).toEqual(['admin']);
       expect(statSync(join(home.home, '.ssh', 'admin.pem')).mode & 0o777).toBe(0o600);
 

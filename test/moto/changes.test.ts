@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUSYBOX, publishApp } from '../verify/publish-app.js';
-import { describeMoto, ECR_HOST, explain, motoHome, recordFlows, REGION, runSlipway, useMotoAws, type MotoHome } from '../support/moto-aws.js';
+import { describeMoto, ECR_HOST, explain, motoClient, motoHome, recordFlows, REGION, runSlipway, useMotoAws, type MotoHome } from '../support/moto-aws.js';
 
 /**
  * What changes between runs, through the built binary against moto + aws-sim (with the real daemon
@@ -34,7 +34,7 @@ describeMoto('slipway against moto + aws-sim: inputs that change between runs', 
   };
   /** The digest ECR (aws-sim, from the registry) holds for a tag. */
   const ecrDigest = async (tag: string) => {
-    const ecr = new ECRClient({ endpoint: aws().endpoint, region: REGION, credentials: { accessKeyId: 'AKIAMOTOSTARTER00001', secretAccessKey: 'x' } });
+    const ecr = motoClient(aws().endpoint, ECRClient);
     const found = await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] })).catch(() => undefined);
     return found?.imageDetails?.[0]?.imageDigest;
   };
@@ -123,7 +123,7 @@ describeMoto('slipway against moto + aws-sim: inputs that change between runs', 
     expect(prod.stdout, explain(prod)).toMatch(/protected environment/);
     expect(journals()).toEqual(before);
     expect(existsSync(join(dir, 'slipway', 'environments', 'prod.json'))).toBe(false);
-    const clusters = await new ECSClient({ endpoint: aws().endpoint, region: REGION, credentials: { accessKeyId: 'AKIAMOTOSTARTER00001', secretAccessKey: 'x' } }).send(new DescribeClustersCommand({ clusters: [`${app}-prod`] }));
+    const clusters = await motoClient(aws().endpoint, ECSClient).send(new DescribeClustersCommand({ clusters: [`${app}-prod`] }));
     expect((clusters.clusters ?? []).filter((c) => c.status === 'ACTIVE')).toEqual([]);
     recordFlows(FILE, [
       { flow: 'publish', source: 'default-profile', note: 'refused: dirty under --yes' },

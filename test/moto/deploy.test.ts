@@ -10,7 +10,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, explain, motoHome, recordFlows, REGION, runSlipway, useMotoAws, type CredentialSource, type MotoHome, type SlipwayRun } from '../support/moto-aws.js';
+import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, explain, motoClient, motoHome, recordFlows, REGION, runSlipway, useMotoAws, type CredentialSource, type MotoHome, type SlipwayRun } from '../support/moto-aws.js';
 
 /**
  * publish → rollout (Fargate) → status → run → a failed rollout diagnosed → status's last failure →
@@ -19,7 +19,6 @@ import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, explain, motoHome, recordFlo
  * on each other (one app, one account), so moto is not reset between them.
  */
 const FILE = 'test/moto/deploy.test.ts';
-const creds = { accessKeyId: 'AKIATESTREADER000001', secretAccessKey: 'x' };
 
 describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, teardown, doctor', { docker: true }, () => {
   const aws = useMotoAws({ runTasks: 'docker', resetEach: false });
@@ -27,7 +26,7 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
   let work: string;
   let dir: string;
   const homes = new Map<CredentialSource, MotoHome>();
-  const client = <T>(make: new (c: { endpoint: string; region: string; credentials: typeof creds }) => T) => new make({ endpoint: aws().endpoint, region: REGION, credentials: creds });
+  const client = <T>(make: Parameters<typeof motoClient<T>>[1]) => motoClient(aws().endpoint, make);
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
   const slipway = (source: CredentialSource, args: string[], timeoutMs?: number): Promise<SlipwayRun> => {
     const home = homes.get(source) ?? motoHome(aws().endpoint, source);

@@ -183,6 +183,14 @@ export type CredentialSource = 'env-keys' | 'default-profile' | 'named-profile' 
 export const CREDENTIAL_SOURCES: CredentialSource[] = ['env-keys', 'default-profile', 'named-profile', 'role-mfa-profile'];
 
 /** The starting user's keys. moto accepts any key; the account is always 123456789012. */
+/** The keys tests read moto's state with (moto takes any), apart from the starting credentials slipway runs with. */
+const READER = { accessKeyId: 'AKIATESTREADER000001', secretAccessKey: 'x' };
+
+/** An SDK client that reads what slipway made, at `endpoint`: `motoClient(endpoint, ECSClient)`. */
+export function motoClient<T>(endpoint: string, make: new (config: { endpoint: string; region: string; credentials: typeof READER }) => T): T {
+  return new make({ endpoint, region: REGION, credentials: READER });
+}
+
 const KEY_ID = 'AKIAMOTOSTARTER00001';
 const SECRET = 'moto-starter-secret-key-000000000000000';
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { UsageError } from '../../../src/engine/errors.js';
 import type { Outputs, Step } from '../../../src/engine/types.js';
@@ -9,21 +8,22 @@ import { desiredTaskDefinition, taskDefinitionChanges } from '../task-definition
  * A protected environment (prod by default) changes only after the person has seen what changes —
  * image, env vars, size, count, new resources — and typed the environment's name (the book's manual
  * approval, chapter 13, done as the reference's direct-API route). Non-interactive runs need --approve.
- * The approval is journaled with who gave it, so a resumed run does not ask again for the same change.
+ * The approval is journaled with who gave it, so a resumed run does not ask again for the same change:
+ * its inputs bind it to this image with these settings (not to the plan's lines, which shrink as
+ * resources get created), and the engine shows it to the probe only while they hold.
  */
 export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges = ecsServiceChanges): Step<RolloutContext> {
   return {
     id: 'approval',
     title: 'Approval (protected environment)',
-    // An approval is for this image with these settings: another one is approved afresh.
     inputs: (c) => (c.environment().protected ? { image: c.output('image', 'image'), environment: c.environment() } : {}),
     plan: (c) => `ask to type "${c.settings.env}" to approve`,
     async probe(c) {
       if (!c.environment().protected) return { required: false };
       const plan = await changePlan(c, resourceSteps, serviceChanges);
-      if (plan.lines.length === 0) return { required: true, approvedBy: 'nothing to change', fingerprint: plan.fingerprint };
+      if (plan.lines.length === 0) return { required: true, approvedBy: 'nothing to change' };
       const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
-      if (earlier?.fingerprint === plan.fingerprint) return earlier;
+      if (earlier) return earlier;
       // Known before anything is done: an approval nobody can give is bad input (exit 2, nothing written).
       if (!c.settings.approve && !c.prompter.interactive) throw approvalNeeded(c, plan.lines);
       return undefined;
@@ -44,7 +44,7 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
           validate: (v) => (v.trim() === c.settings.env ? undefined : `Type ${c.settings.env} exactly to approve, or press Ctrl-C to stop without changing anything.`),
         });
       }
-      return { required: true, approvedBy: approver, at: new Date().toISOString(), fingerprint: plan.fingerprint, image: c.output('image', 'image'), changes: plan.lines };
+      return { required: true, approvedBy: approver, at: new Date().toISOString(), image: c.output('image', 'image'), changes: plan.lines };
     },
   };
 }
@@ -59,8 +59,8 @@ function approvalNeeded(c: RolloutContext, lines: string[]): UsageError {
 /** What changes in the service itself, one line each: the ECS service's task definition and count here; Express Mode passes its own. */
 export type ServiceChanges = (c: RolloutContext) => Promise<string[]>;
 
-/** What this rollout would change, as lines, and a fingerprint an approval is bound to. */
-export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges): Promise<{ lines: string[]; fingerprint: string }> {
+/** What this rollout would change, as lines. */
+export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges): Promise<{ lines: string[] }> {
   const lines: string[] = [];
   // The approval runs before the resource steps, so their outputs are not in `c` yet: each probe's
   // finding goes into a scratch copy the later probes read (the task security group needs the load
@@ -78,10 +78,7 @@ export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutC
     else lines.push(`create: ${describePlan(step, present)}`);
   }
   lines.push(...(await serviceChanges(c)));
-  // Bound to what was approved — this image with these settings — not to the plan's lines, which shrink
-  // as resources get created: a resumed run must not ask again for the same change.
-  const fingerprint = createHash('sha256').update(JSON.stringify([c.output('image', 'image'), c.environment()])).digest('hex').slice(0, 16);
-  return { lines, fingerprint };
+  return { lines };
 }
 
 async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {

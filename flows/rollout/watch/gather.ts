@@ -26,8 +26,8 @@ export function ofDeployment(task: Task, scope: DeploymentScope): boolean {
   return scope.createdAt === undefined || (created !== undefined && created >= scope.createdAt.getTime());
 }
 
-/** The service's tasks of one deployment, RUNNING (wanted running) or STOPPED (ECS keeps them about an hour), newest first. */
-export async function deploymentTasks(c: RolloutContext, scope: DeploymentScope, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> {
+/** The service's tasks, RUNNING (wanted running) or STOPPED (ECS keeps them about an hour), newest first. */
+export async function serviceTasks(c: RolloutContext, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> {
   const ecs = await c.ecs();
   const arns = (await ecs.send(new ListTasksCommand({ cluster: c.names.cluster, serviceName: c.names.service, desiredStatus }), { abortSignal: c.signal })).taskArns ?? [];
   const tasks: Task[] = [];
@@ -35,7 +35,12 @@ export async function deploymentTasks(c: RolloutContext, scope: DeploymentScope,
     tasks.push(...((await ecs.send(new DescribeTasksCommand({ cluster: c.names.cluster, tasks: arns.slice(i, i + 100) }), { abortSignal: c.signal })).tasks ?? []));
   }
   const when = (t: Task) => (t.stoppedAt ?? t.createdAt)?.getTime() ?? 0;
-  return tasks.filter((t) => ofDeployment(t, scope)).sort((a, b) => when(b) - when(a));
+  return tasks.sort((a, b) => when(b) - when(a));
+}
+
+/** The service's tasks of one deployment, newest first. */
+export async function deploymentTasks(c: RolloutContext, scope: DeploymentScope, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> {
+  return (await serviceTasks(c, desiredStatus)).filter((t) => ofDeployment(t, scope));
 }
 
 /** Stopped tasks of one deployment, newest first. */

@@ -6,7 +6,7 @@ import { desiredExpress, expressChanges } from './spec.js';
 
 /**
  * The protected-environment approval of steps/approval.ts for an Express Mode environment: the same
- * typed name (or --approve) and fingerprint, with what changes in the Express service.
+ * typed name (or --approve), bound to the image and settings, with what changes in the Express service.
  */
 export function expressApproval(resourceSteps: Step<RolloutContext>[]): Step<RolloutContext> {
   return approvalStep(resourceSteps, async (c) => {
