@@ -5,26 +5,59 @@ import { describeRun, type RunListing } from '../src/cli/runs.js';
 /** How many home menu entries show at once: every flow, the sandbox and Quit fit in a 24-row terminal. */
 export const HOME_MENU_ROWS = 12;
 
-/**
- * The home screen as a plain string, painted the moment slipway starts — before ink, React and yoga
- * (most of the start-up cost) are even loaded. Ink then takes over and draws the same frame in the
- * same place, and from then on owns the screen. It mirrors home-screen.tsx line for line; a test
- * renders both and compares them, so they cannot drift apart.
- */
-export interface PaintInput {
+/** One entry of the home menu, as both the first paint and the ink home screen show it. */
+export interface HomeItem {
+  value: string;
+  label: string;
+  hint?: string;
+}
+
+export interface HomeMenuInput {
   runs: RunListing[];
   flows: FlowEntry[];
-  profile?: string;
-  region?: string;
-  columns: number;
-  color: boolean;
+  /** `slipway resume` shows only the unfinished runs. */
+  runsOnly?: boolean;
   /** The sandbox the home screen rehearses in (the SANDBOX badge); no "Rehearse" entry then. */
   sandbox?: string;
   /** No AWS credentials found: the sandbox entry comes first, with the reason. */
   noCredentials?: boolean;
 }
 
-export function paintHome({ runs, flows, profile, region, columns, color, sandbox, noCredentials = false }: PaintInput): string {
+/** The home menu's entries, in order: one list for the first paint, its early keys and ink. */
+export function homeItems({ runs, flows, runsOnly = false, sandbox, noCredentials = false }: HomeMenuInput): HomeItem[] {
+  const offerSandbox = !runsOnly && !sandbox;
+  const sandboxItem = { value: 'sandbox', ...SANDBOX_ENTRY };
+  return [
+    ...(offerSandbox && noCredentials ? [sandboxItem] : []),
+    ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
+    ...(runsOnly ? [] : flows.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
+    ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
+    { value: 'quit', label: 'Quit' },
+  ];
+}
+
+/** The first visible row of a menu of `count` entries showing `rows` at once, with `index` focused. */
+export function menuWindowStart(index: number, count: number, rows: number): number {
+  return Math.min(Math.max(0, index - Math.floor(rows / 2)), Math.max(0, count - rows));
+}
+
+export interface PaintInput extends HomeMenuInput {
+  profile?: string;
+  region?: string;
+  columns: number;
+  color: boolean;
+  /** The focused entry's value (the first entry when absent or gone). */
+  selected?: string;
+}
+
+/**
+ * The home screen as a plain string, painted the moment slipway starts — before ink, React and yoga
+ * (most of the start-up cost) are even loaded — and repainted as early keys move its focus
+ * (screens/early-keys.ts). Ink then takes over and draws the same frame in the same place, and from
+ * then on owns the screen. It mirrors home-screen.tsx line for line; a test renders both and compares
+ * them, so they cannot drift apart.
+ */
+export function paintHome({ runs, flows, profile, region, columns, color, sandbox, noCredentials = false, selected }: PaintInput): string {
   const style = (codes: string, text: string) => (color && text ? `\u001B[${codes}m${text}\u001B[0m` : text);
   const width = Math.max(40, columns);
   const lines: string[] = [];
@@ -44,23 +77,20 @@ export function paintHome({ runs, flows, profile, region, columns, color, sandbo
 
   lines.push(` ${style('1', truncate(runs.length ? `Unfinished runs (${runs.length}) — pick one to resume or discard:` : 'No unfinished runs.', width - 2))}`);
   lines.push(` ${style('2', truncate('Every flow can be stopped at any moment and picked up again here.', width - 2))}`);
-  const offerSandbox = !sandbox;
-  if (offerSandbox && noCredentials) lines.push(` ${style('33', truncate(NO_CREDENTIALS_REASON, width - 2))}`);
+  if (!sandbox && noCredentials) lines.push(` ${style('33', truncate(NO_CREDENTIALS_REASON, width - 2))}`);
   lines.push('');
-  const sandboxItem: { label: string; hint?: string } = { ...SANDBOX_ENTRY };
-  const items: { label: string; hint?: string }[] = [
-    ...(offerSandbox && noCredentials ? [sandboxItem] : []),
-    ...runs.map((run) => ({ label: `↻ ${describeRun(run)}` })),
-    ...flows.map((f) => ({ label: `${f.label} (slipway ${f.name})`, hint: f.description })),
-    ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
-    { label: 'Quit' },
-  ];
-  items.slice(0, HOME_MENU_ROWS).forEach((item, i) => {
-    const text = truncate(`${i === 0 ? '❯ ' : '  '}${item.label}`, width - 2);
-    lines.push(` ${i === 0 ? style('36', text) : text}`);
+  const items = homeItems({ runs, flows, sandbox, noCredentials });
+  const index = Math.max(0, items.findIndex((item) => item.value === selected));
+  const start = menuWindowStart(index, items.length, HOME_MENU_ROWS);
+  const visible = items.slice(start, start + HOME_MENU_ROWS);
+  visible.forEach((item, i) => {
+    const focused = start + i === index;
+    const text = truncate(`${focused ? '❯ ' : '  '}${item.label}`, width - 2);
+    lines.push(` ${focused ? style('36', text) : text}`);
   });
-  if (items.length > HOME_MENU_ROWS) lines.push(` ${style('2', `  1–${HOME_MENU_ROWS} of ${items.length}`)}`);
-  if (items[0]?.hint) lines.push(` ${style('2', truncate(`  ${items[0].hint}`, width - 2))}`);
+  if (items.length > HOME_MENU_ROWS) lines.push(` ${style('2', `  ${start + 1}–${start + visible.length} of ${items.length}`)}`);
+  const hint = items[index]?.hint;
+  if (hint) lines.push(` ${style('2', truncate(`  ${hint}`, width - 2))}`);
   lines.push(` ${style('2', '↑↓ move   enter choose   q quit')}`);
   return lines.join('\n');
 }

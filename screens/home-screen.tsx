@@ -1,11 +1,11 @@
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
-import { NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../src/cli/home-sandbox.js';
+import { NO_CREDENTIALS_REASON } from '../src/cli/home-sandbox.js';
 import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
-import { HOME_MENU_ROWS } from './first-paint.js';
+import { HOME_MENU_ROWS, homeItems } from './first-paint.js';
 import { SelectList } from './prompts/select-list.js';
 
 export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'sandbox' } | { kind: 'quit' };
@@ -22,12 +22,29 @@ export interface HomeScreenProps {
   sandbox?: string;
   /** No AWS credentials on this machine: the sandbox is offered first, with the reason. */
   noCredentials?: boolean;
+  /** The entry focused at first (keys pressed on the first paint may have moved it). */
+  selected?: string;
+  /** Enter was pressed on the first paint: act on `selected` at once. */
+  chosen?: boolean;
   onChoose(choice: HomeChoice): void;
 }
 
 /** Presentational: what slipway can do, and the runs waiting to be resumed. */
-export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, region, notice, sandbox, noCredentials = false, onChoose }: HomeScreenProps) {
+export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, region, notice, sandbox, noCredentials = false, selected, chosen = false, onChoose }: HomeScreenProps) {
   const [picked, setPicked] = useState<RunListing>();
+  const pick = (value: string) => {
+    if (value === 'quit') return onChoose({ kind: 'quit' });
+    if (value === 'sandbox') return onChoose({ kind: 'sandbox' });
+    if (value.startsWith('flow:')) return onChoose({ kind: 'flow', flow: value.slice(5) });
+    const run = runs[Number(value.slice(4))];
+    if (run) setPicked(run);
+  };
+  // Enter pressed on the first paint, before ink was loaded: the choice stands.
+  useEffect(() => {
+    if (chosen && selected) pick(selected);
+    // Once, on mount: the choice was made on the first paint.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) onChoose({ kind: 'quit' });
     if (key.escape && picked) setPicked(undefined);
@@ -58,14 +75,7 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
 
   // Mirrored line for line by screens/first-paint.ts.
   const offerSandbox = !runsOnly && !sandbox;
-  const sandboxItem = { value: 'sandbox', ...SANDBOX_ENTRY };
-  const items = [
-    ...(offerSandbox && noCredentials ? [sandboxItem] : []),
-    ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
-    ...(runsOnly ? [] : flows.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
-    ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
-    { value: 'quit', label: 'Quit' },
-  ];
+  const items = homeItems({ runs, flows, runsOnly, sandbox, noCredentials });
   return (
     <Box flexDirection="column">
       <Header title={runsOnly ? 'resume' : 'home'} profile={profile} region={region} sandbox={sandbox} />
@@ -83,14 +93,9 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
         <Box marginTop={1}>
           <SelectList
             items={items}
+            initial={selected}
             maxVisible={HOME_MENU_ROWS}
-            onSelect={(value) => {
-              if (value === 'quit') return onChoose({ kind: 'quit' });
-              if (value === 'sandbox') return onChoose({ kind: 'sandbox' });
-              if (value.startsWith('flow:')) return onChoose({ kind: 'flow', flow: value.slice(5) });
-              const run = runs[Number(value.slice(4))];
-              if (run) setPicked(run);
-            }}
+            onSelect={pick}
           />
         </Box>
       </Box>

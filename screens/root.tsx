@@ -10,7 +10,7 @@ import { FlowScreen } from './flow-screen.js';
 import { HomeScreen, type HomeChoice } from './home-screen.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 
-export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number } | { kind: 'flow'; flow: string; journalPath?: string; region?: string; key: number };
+export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number; selected?: string; chosen?: boolean } | { kind: 'flow'; flow: string; journalPath?: string; region?: string; key: number };
 
 export interface RootProps {
   args: CliArgs;
@@ -90,6 +90,8 @@ export function Root({ args: given, env, initial, broker, profile, region, flows
       notice={screen.notice}
       sandbox={sandbox}
       noCredentials={noCredentials}
+      selected={screen.selected}
+      chosen={screen.chosen}
       onChoose={choose}
     />
   );

@@ -7,19 +7,21 @@ import type { RunEvent } from '../src/engine/events.js';
 import { unfinishedRuns } from '../src/cli/runs.js';
 import { Root, type Screen } from './root.js';
 import { PromptBroker } from './state/prompt-broker.js';
-import { enterAlternateScreen, type AlternateScreen } from './terminal.js';
+import type { FirstFrame } from './first-frame.js';
+import { enterAlternateScreen } from './terminal.js';
 
 /**
  * The full-screen wizard. Runs in the alternate screen (restored on every exit path); when it ends,
  * the run is replayed as plain lines onto the normal screen so the scrollback keeps a record.
  */
-export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.env, painted?: AlternateScreen): Promise<number> {
-  const initial = initialScreen(args, env);
-  if (typeof initial === 'number') return initial;
+export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.env, painted?: FirstFrame): Promise<number> {
+  const early = painted?.handOver();
+  const screen = initialScreen(args, env);
+  if (typeof screen === 'number') return screen;
+  // Where the first frame's keys left the home menu: ink starts there (and opens what Enter chose).
+  const initial: Screen = screen.kind === 'home' && early ? { ...screen, selected: early.selected, chosen: early.chosen } : screen;
   const aws = resolveAwsSettings({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl }, env);
-  const terminal = painted ?? enterAlternateScreen(process.stdout);
-  // Ink draws from the cursor: start from the top-left, over the first frame if one was painted.
-  if (painted) process.stdout.write('\u001B[H\u001B[2J');
+  const terminal = painted?.terminal ?? enterAlternateScreen(process.stdout);
   const broker = new PromptBroker();
 
   return new Promise<number>((resolve) => {
@@ -40,7 +42,9 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
     // On resize the terminal reflows the old frame (wrapping it when narrower), and ink, erasing by its
     // own line count, would leave the wrapped remains at the top. Clear first; ink then redraws at 0,0.
     const clearOnResize = () => process.stdout.write('\u001B[2J\u001B[H');
-    const keepScrollback = withoutScrollbackClearing(process.stdout);
+    // Ink draws from the cursor: its first frame starts at the top-left over the painted one, cleared in
+    // the same write so the terminal never shows a blank screen between the two.
+    const keepScrollback = withoutScrollbackClearing(process.stdout, painted ? '\u001B[H\u001B[2J' : '');
     process.stdout.on('resize', clearOnResize);
     terminal.onSignal((_signal, exitCode) => {
       finish(exitCode, []);
@@ -72,12 +76,23 @@ function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
 /**
  * Ink clears the whole terminal — scrollback included (ESC[3J) — when a frame is taller than the
  * window. slipway draws in the alternate screen, so clearing the screen is enough; the person's
- * scrollback on the normal screen must survive. Strips ESC[3J from what is written while the TUI runs.
+ * scrollback on the normal screen must survive. Strips ESC[3J from what is written while the TUI runs,
+ * and puts `firstWritePrefix` in front of ink's first frame.
  */
-function withoutScrollbackClearing(stdout: NodeJS.WriteStream): { release(): void } {
+const BEGIN_SYNCHRONIZED_OUTPUT = '\u001B[?2026h';
+
+function withoutScrollbackClearing(stdout: NodeJS.WriteStream, firstWritePrefix: string): { release(): void } {
   const original = stdout.write;
+  let prefix = firstWritePrefix;
   stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-    const text = typeof chunk === 'string' ? chunk.replaceAll('\u001B[3J', '') : chunk;
+    let text = typeof chunk === 'string' ? chunk.replaceAll('\u001B[3J', '') : chunk;
+    if (prefix && typeof text === 'string') {
+      // Inside ink's synchronized-output block (ESC[?2026h) when it opens one, so terminals that
+      // support it show the clear and the new frame at once.
+      const sync = text.startsWith(BEGIN_SYNCHRONIZED_OUTPUT) ? BEGIN_SYNCHRONIZED_OUTPUT : '';
+      text = sync + prefix + text.slice(sync.length);
+      prefix = '';
+    }
     return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
   } as typeof stdout.write;
   return {

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { menuWindowStart } from '../first-paint.js';
 
 export interface SelectItem {
   value: string;
@@ -12,19 +13,26 @@ export interface SelectItem {
  * whose Select does not report Enter on the already-selected default.
  */
 export function SelectList({ items, initial, onSelect, isActive = true, maxVisible = 8 }: { items: SelectItem[]; initial?: string; onSelect(value: string): void; isActive?: boolean; maxVisible?: number }) {
-  const [index, setIndex] = useState(() => Math.max(0, items.findIndex((i) => i.value === initial)));
+  const [index, setShownIndex] = useState(() => Math.max(0, items.findIndex((i) => i.value === initial)));
+  // Keys in one burst (Down then Enter from tmux, a paste, a fast typist) arrive before React renders
+  // again: Enter must read the index Down just set, not the one this render closed over.
+  const current = useRef(index);
+  const setIndex = (next: number) => {
+    current.current = next;
+    setShownIndex(next);
+  };
   useInput(
     (input, key) => {
-      if (key.upArrow || input === 'k') setIndex((i) => (i - 1 + items.length) % items.length);
-      else if (key.downArrow || input === 'j') setIndex((i) => (i + 1) % items.length);
+      if (key.upArrow || input === 'k') setIndex((current.current - 1 + items.length) % items.length);
+      else if (key.downArrow || input === 'j') setIndex((current.current + 1) % items.length);
       else if (key.return) {
-        const item = items[index];
+        const item = items[current.current];
         if (item) onSelect(item.value);
       }
     },
     { isActive },
   );
-  const start = Math.min(Math.max(0, index - Math.floor(maxVisible / 2)), Math.max(0, items.length - maxVisible));
+  const start = menuWindowStart(index, items.length, maxVisible);
   const visible = items.slice(start, start + maxVisible);
   return (
     <Box flexDirection="column">

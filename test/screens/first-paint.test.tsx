@@ -47,6 +47,27 @@ describe('the first frame painted before ink loads', () => {
     expect(strip(paintHome({ runs, flows, profile: 'acme', region: 'eu-west-1', columns, color: false, ...home }))).toBe(inkFrame);
   });
 
+  it.each([
+    ['the second entry', 'flow:other', 4],
+    ['a run, in a menu longer than the window (scrolled)', 'run:9', 14],
+    ['Quit, at the end of a scrolled menu', 'quit', 14],
+  ])('with the focus moved by early keys, matches the ink home screen started there (%s)', (_name, selected, runCount) => {
+    const runs = Array.from({ length: runCount }, (_, i) => ({ ...run, path: `/r${i}.json` }));
+    const ink = render(<HomeScreen runs={runs} flows={flows} profile="acme" region="eu-west-1" selected={selected} onChoose={() => {}} />);
+    const inkFrame = strip(ink.lastFrame() ?? '');
+    ink.unmount();
+    const painted = strip(paintHome({ runs, flows, profile: 'acme', region: 'eu-west-1', columns: 100, color: false, selected }));
+    expect(painted).toBe(inkFrame);
+    expect(painted.split('\n').filter((line) => line.startsWith(' ❯'))).toHaveLength(1);
+  });
+
+  it('ink opens what Enter chose on the first paint', () => {
+    const chosen: unknown[] = [];
+    const ink = render(<HomeScreen runs={[]} flows={flows} selected="flow:other" chosen onChoose={(choice) => chosen.push(choice)} />);
+    ink.unmount();
+    expect(chosen).toEqual([{ kind: 'flow', flow: 'other' }]);
+  });
+
   it('offers the sandbox first with its reason only when there are no credentials', () => {
     const none = strip(paintHome({ runs: [], flows, columns: 100, color: false, noCredentials: true })).split('\n');
     expect(none).toContain(' No AWS credentials found on this machine — rehearse first; nothing leaves this machine.');

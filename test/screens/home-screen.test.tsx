@@ -76,6 +76,15 @@ describe('HomeScreen', () => {
     expect(onChoose.mock.calls).toEqual([[{ kind: 'flow', flow: 'beta' }]]);
   });
 
+  it('↓ ↓ Enter in one burst (tmux, a paste, a fast typist) chooses the entry the cursor reached', async () => {
+    const { lastFrame, stdin, onChoose } = renderHome([]);
+    await waitForFrame(lastFrame, '❯ First flow (slipway alpha)');
+    // One write: ink parses three keys and calls the handler three times before React renders again.
+    stdin.write(`${KEY.down}${KEY.down}${KEY.enter}`);
+    await waitFor(() => onChoose.mock.calls.length > 0, () => 'onChoose to be called');
+    expect(onChoose.mock.calls).toEqual([[{ kind: 'sandbox' }]]);
+  });
+
   it('Enter on a run opens the resume/discard menu; Escape goes back', async () => {
     writeUnfinishedRun();
     const { lastFrame, stdin, onChoose } = renderHome(unfinishedRuns(temp.env));
