@@ -6,6 +6,8 @@ import { findFlow } from '../src/cli/flows.js';
 import { chooseMode } from '../src/cli/mode.js';
 import { validateGivenAnswers } from '../src/engine/answers.js';
 import { printError } from '../src/cli/print-error.js';
+import { enableCompileCache } from '../src/cli/compile-cache.js';
+import { nodeSupport, unsupportedNodeNotice } from '../src/cli/node-support.js';
 import { CancelledError, ExitCode, UsageError } from '../src/engine/errors.js';
 
 declare const SLIPWAY_VERSION: string;
@@ -14,8 +16,14 @@ declare const SLIPWAY_VERSION: string;
  * Entry point. Decides the mode from argv and the terminal, then imports only that front end: the
  * first frame must not wait for the AWS SDK, inquirer or anything a flow loads later.
  */
-// The SDK's own Node-version notice would land in the middle of a screen; doctor reports it instead.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// On a Node.js slipway does not support, say so once, before any screen — and spare the AWS SDK's
+// longer notice of the same news, which would land in the middle of one. On supported Nodes the SDK
+// has nothing to say and nothing is silenced. (Someone who silenced the SDK's notice silenced ours.)
+const unsupported = unsupportedNodeNotice(nodeSupport(process.versions.node));
+if (unsupported && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED !== 'true') {
+  process.stderr.write(`slipway: ${unsupported}\n`);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+}
 
 async function main(argv: string[]): Promise<number> {
   // `slipway sandbox …` has subcommands and flags of its own.
@@ -42,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     const entry = findFlow(args.command);
     if (entry?.questions) validateGivenAnswers(entry.questions, givenAnswers(args));
     await entry?.checkGiven?.(givenAnswers(args), process.cwd());
+    enableCompileCache(process.env);
     if (mode === 'tui') {
       // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;

@@ -19,7 +19,7 @@ await build({
   platform: 'node',
   // Prefer packages' ESM builds: a dynamic import of a CommonJS build only exposes `default` once bundled.
   mainFields: ['module', 'main'],
-  target: 'node20',
+  target: 'node22',
   chunkNames: 'chunks/[name]-[hash]',
   minify: process.env.SLIPWAY_NO_MINIFY !== "1",
   sourcemap: 'linked',

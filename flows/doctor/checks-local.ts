@@ -5,23 +5,18 @@ import { validateRegion } from '../../src/aws/settings.js';
 import { checkStep } from '../shared/check-step.js';
 import type { DoctorContext } from './context.js';
 import { platformFix } from './fixes.js';
-
-const MIN_NODE_MAJOR = 20;
-/** The AWS SDK for JavaScript v3 announced Node 22 as its minimum from January 2027. */
-const SDK_NODE_MAJOR = 22;
+import { MIN_NODE_MAJOR, NODE_UPGRADE, nodeSupport, unsupportedNodeNotice } from '../../src/cli/node-support.js';
 
 export const nodeVersion = checkStep<DoctorContext>('node', 'Node.js version', async (c) => {
-  const version = process.versions.node;
-  const major = Number(version.split('.')[0]);
-  if (major < MIN_NODE_MAJOR) {
-    throw new SlipwayError(`Node.js ${version} is too old; slipway needs ${MIN_NODE_MAJOR} or newer.`, {
-      fix: platformFix(c.runtime.platform, { linux: 'Install Node.js 20 LTS or newer (e.g. from nodejs.org or your package manager).', mac: 'brew install node@20' }),
+  const support = nodeSupport(process.versions.node);
+  if (!support.supported) {
+    throw new SlipwayError(unsupportedNodeNotice(support) ?? '', {
+      why: 'slipway and the AWS SDK it uses are built and tested for the supported Node.js releases; an older one gets no security fixes.',
+      fix: platformFix(c.runtime.platform, NODE_UPGRADE),
     });
   }
-  if (major < SDK_NODE_MAJOR) {
-    c.report.log(`AWS SDK releases after January 2027 need Node.js ${SDK_NODE_MAJOR} or newer; plan the upgrade.`, 'warn');
-  }
-  return { version };
+  if (support.pastEndOfLife) c.report.log(`Node.js ${support.major} reached its end of life on ${support.endOfLife}: no more security fixes. ${platformFix(c.runtime.platform, NODE_UPGRADE)}`, 'warn');
+  return { version: support.version, supported: `${MIN_NODE_MAJOR} or newer`, ...(support.endOfLife ? { endOfLife: support.endOfLife } : {}) };
 });
 
 export const regionSet = checkStep<DoctorContext>('region', 'Region set', async (c) => {

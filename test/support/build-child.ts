@@ -8,6 +8,6 @@ export async function buildChild(entry: string): Promise<string> {
   const cache = join(process.cwd(), 'node_modules', '.cache', 'slipway-test');
   mkdirSync(cache, { recursive: true });
   const outfile = join(mkdtempSync(join(cache, 'child-')), 'child.mjs');
-  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
+  await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node22', packages: 'external', logLevel: 'error' });
   return outfile;
 }
