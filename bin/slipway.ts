@@ -25,6 +25,13 @@ if (unsupported && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED 
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 }
 
+// `slipway … | head -1`: a reader that stops early closes the pipe. Nothing is left to say to it, so
+// leave quietly, as other command-line tools do, rather than crash on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 async function main(argv: string[]): Promise<number> {
   // `slipway sandbox …` has subcommands and flags of its own.
   if (commandOf(argv) === 'sandbox') return sandboxCommand(argv);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,15 @@ describe('the built binary', async () => {
     const version = await slipway(['--version'], env);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^slipway \d+\.\d+\.\d+$/);
+  });
+
+  it('a reader that closes the pipe early (`slipway --help | true`) ends it quietly with 0, not an EPIPE crash', () => {
+    const { env } = home();
+    for (let i = 0; i < 3; i++) {
+      const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" --help | true; echo "code=\${PIPESTATUS[0]}"`], { env, encoding: 'utf8' });
+      expect(piped.stdout.trim()).toBe('code=0');
+      expect(piped.stderr).not.toMatch(/EPIPE|Unhandled/);
+    }
   });
 
   it.each([
