@@ -86,11 +86,10 @@ function withoutScrollbackClearing(stdout: NodeJS.WriteStream, firstWritePrefix:
   let prefix = firstWritePrefix;
   stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
     let text = typeof chunk === 'string' ? chunk.replaceAll('\u001B[3J', '') : chunk;
-    if (prefix && typeof text === 'string') {
-      // Inside ink's synchronized-output block (ESC[?2026h) when it opens one, so terminals that
-      // support it show the clear and the new frame at once.
-      const sync = text.startsWith(BEGIN_SYNCHRONIZED_OUTPUT) ? BEGIN_SYNCHRONIZED_OUTPUT : '';
-      text = sync + prefix + text.slice(sync.length);
+    // With the frame itself, not with ink's separate write opening its synchronized-output block
+    // (ESC[?2026h): one write carries the clear and the frame, so no terminal shows a blank between.
+    if (prefix && typeof text === 'string' && text !== BEGIN_SYNCHRONIZED_OUTPUT) {
+      text = prefix + text;
       prefix = '';
     }
     return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);

@@ -1,0 +1,58 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The home screen is painted before ink is loaded, then ink draws it again. What the terminal receives
+ * between the two decides whether a person sees a flicker: the clear that precedes ink's frame must come
+ * in the same write as the frame (inside ink's synchronized-output block), never on its own.
+ */
+const BIN = join(process.cwd(), 'dist', 'slipway.js');
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const home = mkdtempSync(join(tmpdir(), 'slipway-handover-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** The chunks the terminal receives until `until` appears after a clear, then `q`. */
+function chunksUntilInk(): Promise<string[]> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), TERM: 'xterm-256color', AWS_REGION: 'us-east-1', LANG: 'C.UTF-8' };
+  const child = spawn('script', ['-qfec', `stty cols 100 rows 30; exec "${process.execPath}" "${BIN}"`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const chunks: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ink never took over; received ${JSON.stringify(chunks.join('').slice(-400))}`));
+    }, 20_000);
+    child.stdout.on('data', (data: Buffer) => {
+      chunks.push(data.toString('utf8'));
+      const all = chunks.join('');
+      const clear = all.indexOf('\u001B[2J');
+      // Ink's frame is in: the menu's last line after the clear.
+      if (clear !== -1 && all.indexOf('Quit', clear) !== -1 && !child.stdin.writableEnded) child.stdin.end('q');
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(chunks);
+    });
+  });
+}
+
+describe.skipIf(!hasScript)('the first paint hands over to ink without a blank screen', () => {
+  it('the clear arrives in the same write as ink’s frame, inside its synchronized-output block', async () => {
+    const chunks = await chunksUntilInk();
+    const painted = chunks.findIndex((c) => c.includes('slipway · home'));
+    const cleared = chunks.findIndex((c) => c.includes('\u001B[2J'));
+    expect(painted).toBeGreaterThanOrEqual(0);
+    expect(cleared).toBeGreaterThan(painted);
+    const handover = chunks[cleared]!;
+    // The frame follows the clear in the same chunk: no moment with an empty screen.
+    expect(handover.slice(handover.indexOf('\u001B[2J'))).toContain('slipway · home');
+    // And inside ink's synchronized-output block (ESC[?2026h … ESC[?2026l), for terminals that hold it.
+    const stream = chunks.join('');
+    const clear = stream.indexOf('\u001B[2J');
+    const opened = stream.lastIndexOf('\u001B[?2026h', clear);
+    expect(opened).toBeGreaterThanOrEqual(0);
+    expect(stream.slice(opened, clear)).not.toContain('\u001B[?2026l');
+  });
+});
