@@ -131,7 +131,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
       ) : null}
       {view.result ? <Outcome result={view.result} /> : null}
       {cancelling && !finished ? <Text color="yellow">{'  Cancelling the running step… press Ctrl-C again to leave now.'}</Text> : null}
-      <Footer keys={finished ? [['enter/q', 'leave'], ['h', 'home']] : prompt ? [['enter', 'answer'], ['ctrl-c', 'cancel step']] : [['ctrl-c', 'cancel step (journal kept)']]} />
+      <Footer keys={finished ? [['enter/q', 'leave'], ['h', 'home']] : prompt ? [['enter', 'answer'], ...(prompt.kind === 'text' ? ([['ctrl-u', 'clear']] as [string, string][]) : []), ['ctrl-c', 'cancel step']] : [['ctrl-c', 'cancel step (journal kept)']]} />
     </Box>
   );
 }

@@ -68,6 +68,20 @@ describe('PromptBroker + PromptArea', () => {
     expect(answer).toEqual({ settled: true, value: 'prod' });
   });
 
+  it('text: several Backspaces in one read erase, Ctrl-U in a burst clears — neither is typed as text', async () => {
+    const { broker, lastFrame, stdin } = setup();
+    await waitForFrame(lastFrame, 'no question');
+    const answer = track(broker.text({ id: 'approval', message: 'Type "prod" to approve' }));
+    await waitForFrame(lastFrame, 'to approve');
+    // What a person typing "dev", then three quick Backspaces, then "prod" sends through tmux.
+    stdin.write('dev');
+    await waitForFrame(lastFrame, 'dev');
+    stdin.write('\u007F\u007F\u007F');
+    stdin.write('xy\u0015prod\r');
+    await waitFor(() => answer.settled, () => 'the answer to resolve');
+    expect(answer).toEqual({ settled: true, value: 'prod' });
+  });
+
   it('text: an empty answer is refused unless there is a default, which is then taken', async () => {
     const { broker, lastFrame, stdin } = setup();
     const first = track(broker.text({ id: 'name', message: 'Your name' }));
