@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { ArgsError, commandOf, parseCli, USAGE } from '../src/cli/args.js';
+import { ArgsError, commandOf, parseCli } from '../src/cli/args.js';
+import { commandHelp, mainHelp } from '../src/cli/help.js';
 import { showFirstFrame } from '../screens/first-frame.js';
 import { givenAnswers } from '../src/cli/answers-file.js';
-import { findFlow } from '../src/cli/flows.js';
+import { FLOWS, findFlow } from '../src/cli/flows.js';
 import { chooseMode } from '../src/cli/mode.js';
 import { validateGivenAnswers } from '../src/engine/answers.js';
 import { printError } from '../src/cli/print-error.js';
@@ -40,11 +41,15 @@ async function main(argv: string[]): Promise<number> {
     args = parseCli(argv);
   } catch (error) {
     if (!(error instanceof ArgsError)) throw error;
-    process.stderr.write(`slipway: ${error.message}\n\n${USAGE}`);
+    // A mistake in a known command's flags points at that command's help, not at everything.
+    const command = commandOf(argv);
+    const flow = command === undefined ? undefined : findFlow(command);
+    process.stderr.write(`slipway: ${error.message}\n${flow ? `Its flags: slipway ${flow.name} --help\n` : `\n${mainHelp(FLOWS)}`}`);
     return ExitCode.usage;
   }
   if (args.help) {
-    process.stdout.write(USAGE);
+    const flow = findFlow(args.command);
+    process.stdout.write(flow ? commandHelp(flow) : mainHelp(FLOWS));
     return ExitCode.ok;
   }
   if (args.version) {

@@ -81,7 +81,7 @@ export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?
       default: '/',
       validate: (v) => (HEALTH_PATH.test(v) && v.length <= 1024 ? undefined : 'A path starting with "/", without spaces, e.g. /health.'),
     },
-    { id: 'desiredCount', flag: '--count', when: isNew, message: 'How many copies (tasks) to run', kind: 'number', default: (a) => (isProductionName(String(a.env)) ? 2 : 1), validate: whole(1, 100) },
+    { id: 'desiredCount', flag: '--count', when: isNew, message: 'How many copies (tasks) to run', kind: 'number', default: (a) => (isProductionName(String(a.env)) ? 2 : 1), defaultHelp: '2 for a production name (prod, production, live, prod-…), else 1', validate: whole(1, 100) },
     { id: 'size', flag: '--size', when: isNew, message: 'Task size (CPU/memory)', kind: 'select', choices: SIZE_CHOICES, default: '256/512', validate: validateSize },
     {
       id: 'instanceType',
@@ -93,7 +93,7 @@ export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?
       validate: (v) => (INSTANCE_TYPE.test(v) ? undefined : 'An instance type looks like t3.micro or m7g.large.'),
     },
     { id: 'instances', flag: '--instances', when: isNewEc2, message: 'How many instances to start with', kind: 'number', default: 1, validate: whole(0, 100) },
-    { id: 'maxInstances', flag: '--max-instances', when: isNewEc2, message: 'At most how many instances (ECS adds them when tasks need room)', kind: 'number', default: (a) => Math.max(2, Number(a.instances ?? 1)), validate: whole(0, 100) },
+    { id: 'maxInstances', flag: '--max-instances', when: isNewEc2, message: 'At most how many instances (ECS adds them when tasks need room)', kind: 'number', default: (a) => Math.max(2, Number(a.instances ?? 1)), defaultHelp: 'the larger of 2 and --instances', validate: whole(0, 100) },
     { id: 'minInstances', flag: '--min-instances', when: isNewEc2, advanced: true, message: 'At least how many instances', kind: 'number', default: 0, validate: whole(0, 100) },
     {
       id: 'keyPair',
@@ -113,7 +113,7 @@ export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?
       default: 30,
       validate: (v) => (LOG_RETENTION_DAYS.includes(Number(v)) ? undefined : `CloudWatch Logs keeps ${LOG_RETENTION_DAYS.slice(0, 12).join(', ')}… days.`),
     },
-    { id: 'protected', flag: '--protected', when: isNew, message: 'Protect it (changes need the environment’s name typed to approve)?', kind: 'confirm', default: (a) => isProductionName(String(a.env)) },
+    { id: 'protected', flag: '--protected', when: isNew, message: 'Protect it (changes need the environment’s name typed to approve)?', kind: 'confirm', default: (a) => isProductionName(String(a.env)), defaultHelp: 'yes for a production name (prod, production, live, prod-…)' },
   ];
 }
 

@@ -139,38 +139,3 @@ function withBareYesNo(argv: string[], flags: Set<string>): string[] {
   }
   return out;
 }
-
-export const USAGE = `slipway — set up AWS safely, publish to ECR, roll out to ECS; resumable at every step.
-
-Usage:
-  slipway                      home screen: start a flow, resume or discard an unfinished run
-  slipway doctor               check this machine: Node, Docker, buildx, credentials, identity, region, ~/.aws modes
-  slipway status [--env <e>]   what runs where: revision, digest, counts, rollout state, URL, last failure
-  slipway run --env <e> -- <command…>
-                               run a command once in a task of the environment; exits with its exit code
-  slipway teardown --env <e>   delete what slipway made for an environment (type its name, or --approve)
-  slipway resume               list unfinished runs and pick one to resume or discard
-  slipway resume <n>           resume run number n (as numbered by \`slipway resume --list\`)
-  slipway resume <n> --discard delete run n's journal (AWS resources are left as they are)
-  slipway resume --list        list unfinished runs and exit
-  slipway sandbox <command>    the sandbox's own commands: list, reset, scenario (slipway sandbox --help)
-
-Options:
-  --profile <name>         AWS profile (default: AWS_PROFILE, then the default chain)
-  --region <region>        AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
-  --endpoint-url <url>     send AWS calls to another endpoint (default: AWS_ENDPOINT_URL)
-  --plain                  one line per event, plain prompts (also when TERM=dumb)
-  -y, --yes                take every default, ask nothing
-  --answers <file>         answers as a JSON object (keys as in the flow's questions); asks nothing
-  --json                   print one JSON result object on stdout; asks nothing
-  --sandbox                rehearse against a simulated AWS account on this machine (nothing leaves it)
-  --sandbox-name <name>    the same, in the sandbox of that name (default: "default")
-  -h, --help               this help
-  -v, --version            the version
-
-Modes: the full-screen wizard on a terminal; --plain or TERM=dumb for line mode; --yes, --answers,
---json, CI=true or no terminal for non-interactive mode (a missing answer is an error naming its flag).
-
-Exit codes: 0 done, 1 a step failed, 2 bad input or usage, 130 cancelled (Ctrl-C).
-State: journals under $XDG_STATE_HOME/slipway (default ~/.local/state/slipway).
-`;

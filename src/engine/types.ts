@@ -78,6 +78,8 @@ export interface Question {
   kind: 'text' | 'select' | 'confirm' | 'number';
   choices?: { value: string; label: string }[];
   default?: string | number | boolean | ((answers: Answers) => string | number | boolean | undefined);
+  /** The default in words for `--help`, when it is worked out from other answers (a function). */
+  defaultHelp?: string;
   /** Returns a message saying what is wrong, or undefined when the value is fine. */
   validate?(value: string): string | undefined;
   /** Secrets are asked every time and never journaled. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ArgsError, parseCli, USAGE } from '../../../src/cli/args.js';
+import { ArgsError, parseCli } from '../../../src/cli/args.js';
+import { FLOWS } from '../../../src/cli/flows.js';
+import { mainHelp } from '../../../src/cli/help.js';
 import { parseCommand, showCommand } from '../../../flows/run/command.js';
 
 describe('the words after --', () => {
@@ -24,7 +26,7 @@ describe('the words after --', () => {
   });
 
   it('the help shows where the command goes', () => {
-    expect(USAGE).toContain('slipway run --env <e> -- <command…>');
+    expect(mainHelp(FLOWS)).toContain('slipway run --env <e> -- <command…>');
   });
 
   it('a bare -- gives no command (it is asked, or its absence named)', () => {
