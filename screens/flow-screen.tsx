@@ -15,6 +15,7 @@ import { ErrorPanel } from './error-panel.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { LivePane } from './live-pane.js';
+import { PlanPanel } from './prompts/plan-panel.js';
 import { PromptArea } from './prompts/prompt-area.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 import { initialRunView, reduceRunView } from './state/run-view.js';
@@ -107,6 +108,22 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const header = (
     <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} sandbox={runArgs.sandbox} />
   );
+  if (prompt?.kind === 'text' && prompt.ask.details && !cancelling) {
+    // A typed confirmation gets the screen for what it approves: header, the plan, the question, the
+    // footer — the step list and log give way, so a long plan is readable at 80×24.
+    const { title, lines } = prompt.ask.details;
+    const room = Math.max(3, rows - 3 - 2 - 2 - 1 - 1);
+    return (
+      <Box flexDirection="column">
+        {header}
+        <PlanPanel title={title} lines={lines} height={room} />
+        <Box paddingX={1} marginTop={1}>
+          <PromptArea request={prompt} />
+        </Box>
+        <Footer keys={[...(lines.length > room ? ([['↑↓', 'read']] as [string, string][]) : []), ['enter', 'answer'], ['ctrl-u', 'clear'], ['ctrl-c', 'stop']]} />
+      </Box>
+    );
+  }
   if (prompt?.kind === 'qr' && !cancelling) {
     // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal.
     return (

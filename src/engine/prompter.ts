@@ -9,6 +9,12 @@ export interface TextAsk {
   message: string;
   default?: string;
   validate?(value: string): string | undefined;
+  /**
+   * What answering approves, one line each (a teardown's deletions, a protected rollout's changes):
+   * shown with the question — the wizard gives it the screen and scrolls it. (Line mode needs nothing
+   * more: the step logged the same lines just above its question.)
+   */
+  details?: { title: string; lines: string[] };
 }
 
 export interface SelectAsk<T extends string = string> {

@@ -191,4 +191,30 @@ describe('FlowScreen', () => {
     release(); // let the runner finish and release the journal lock before the temp dir goes
     await waitForFrame(lastFrame, /Cancelled\.|Done in/);
   });
+  it('a typed confirmation shows what it approves, every line reachable by scrolling, at 24 rows', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `resource ${String(i + 1).padStart(2, '0')}: deleted`);
+    const confirm = step('confirm', 'Confirmation', async (c) => ({
+      typed: await c.prompter.text({ id: 'confirm-teardown', message: 'Type "dev" to delete all of the above', details: { title: 'What will be deleted in dev:', lines }, validate: (v) => (v === 'dev' ? undefined : 'Type dev exactly.') }),
+    }));
+    const { lastFrame, stdin, onExit } = renderFlow(testFlow([confirm]));
+    let frame = await waitForFrame(lastFrame, 'Type "dev" to delete');
+    expect(frame).toContain('What will be deleted in dev:');
+    expect(frame).toContain('resource 01: deleted');
+    expect(frame).toMatch(/lines 1–\d+ of 40/);
+    expect(frame).not.toContain('resource 40: deleted');
+    // The whole frame fits the 24 rows the test terminal reports.
+    expect(plain(frame).split('\n').length).toBeLessThanOrEqual(24);
+    // PgDn twice and a few ↓ reach the end; the text input does not take those keys as text.
+    await press(stdin, '\u001B[6~', '\u001B[6~', KEY.down, KEY.down);
+    frame = await waitForFrame(lastFrame, 'resource 40: deleted');
+    expect(frame).toMatch(/lines \d+–40 of 40/);
+    await press(stdin, KEY.up);
+    await waitFor(() => !plain(lastFrame() ?? '').includes('resource 40: deleted'), () => '↑ to scroll back');
+    await type(stdin, 'dev');
+    await press(stdin, KEY.enter);
+    await waitFor(() => confirm.applied === 1 && !plain(lastFrame() ?? '').includes('What will be deleted'), () => 'the confirmation to be answered');
+    await waitForFrame(lastFrame, 'Done in');
+    await press(stdin, 'q');
+    await waitFor(() => onExit.mock.calls.length > 0, () => 'onExit');
+  });
 });

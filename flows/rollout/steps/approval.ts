@@ -41,6 +41,7 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
         await c.prompter.text({
           id: 'approval',
           message: `Type "${c.settings.env}" to approve these changes (Ctrl-C to stop)`,
+          details: { title: `Changes to ${c.settings.env} (protected):`, lines: plan.lines },
           validate: (v) => (v.trim() === c.settings.env ? undefined : `Type ${c.settings.env} exactly to approve, or press Ctrl-C to stop without changing anything.`),
         });
       }

@@ -41,6 +41,7 @@ export const confirm: Step<RolloutContext> = {
     await c.prompter.text({
       id: 'confirm-teardown',
       message: `Type "${c.settings.env}" to delete all of the above (Ctrl-C to stop)`,
+      details: { title: `What will be deleted in ${c.settings.env}:`, lines: c.output<string[]>('plan', 'plan') ?? [] },
       validate: (v) => (v.trim() === c.settings.env ? undefined : `Type ${c.settings.env} exactly to delete it, or press Ctrl-C to stop without deleting anything.`),
     });
     return { required: true, approvedBy: approver, how: 'typed', at: new Date().toISOString() };
