@@ -8,8 +8,8 @@ import { commandHelp, mainHelp } from '../../src/cli/help.js';
 
 const BIN = join(process.cwd(), 'dist', 'slipway.js');
 const README = readFileSync('README.md', 'utf8');
-/** Flags of other tools the README quotes (docker login, npm install), not slipway's. */
-const OTHER_TOOLS = new Set(['--password-stdin', '--prefix', '--offline', '--cache']);
+/** Flags of other tools the README quotes (docker login, npm install, node, the benchmarks), not slipway's. */
+const OTHER_TOOLS = new Set(['--password-stdin', '--prefix', '--offline', '--cache', '--build-snapshot', '--snapshot-blob', '--runs', '--node']);
 
 const flagsIn = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]));
 
