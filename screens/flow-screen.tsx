@@ -16,7 +16,7 @@ import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { LivePane } from './live-pane.js';
 import { PlanPanel } from './prompts/plan-panel.js';
-import { PromptArea } from './prompts/prompt-area.js';
+import { PromptArea, QrPanel, qrLayout } from './prompts/prompt-area.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 import { initialRunView, reduceRunView } from './state/run-view.js';
 import { StepList } from './step-list.js';
@@ -125,11 +125,12 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
     );
   }
   if (prompt?.kind === 'qr' && !cancelling) {
-    // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal.
+    // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal —
+    // and without the header when that is what it takes to show the code whole (80×24).
     return (
       <Box flexDirection="column">
-        {header}
-        <PromptArea request={prompt} />
+        {qrLayout(prompt.rendered, rows, columns) === 'full' ? header : null}
+        <QrPanel request={prompt} rows={rows} columns={columns} />
       </Box>
     );
   }

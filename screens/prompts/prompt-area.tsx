@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { PromptRequest } from '../state/prompt-broker.js';
 import { SelectList } from './select-list.js';
 import { TextInput } from './text-input.js';
+import { qrSize } from '../../src/present/qr.js';
 
 /** Renders the flow's current question; submitting resolves it. A failed validation asks again in place. */
 export function PromptArea({ request }: { request: PromptRequest }) {
@@ -77,17 +78,56 @@ function SecretPanel({ request }: { request: Extract<PromptRequest, { kind: 'sec
   );
 }
 
-function QrPanel({ request }: { request: Extract<PromptRequest, { kind: 'qr' }> }) {
+/**
+ * The QR code of an MFA seed, whole or not at all: a code cut at the top cannot be scanned. Where the
+ * full panel does not fit (header, title, code, key, hint), the header goes and the key is shown in
+ * groups of eight on one line; where even the code alone does not fit, a plain request to enlarge the
+ * window, with the key on one line to type by hand.
+ */
+export function QrPanel({ request, rows = 24, columns = 80 }: { request: Extract<PromptRequest, { kind: 'qr' }>; rows?: number; columns?: number }) {
   useInput((_input, key) => {
     if (key.return) request.resolve();
   });
+  const layout = qrLayout(request.rendered, rows, columns);
+  const compactKey = request.show.fallback.replace(/\s+/g, '').replace(/(.{8})(?=.)/g, '$1 ');
+  if (layout === 'enlarge') {
+    const size = qrSize(request.rendered);
+    return (
+      <Box flexDirection="column">
+        <Text bold wrap="truncate-end">{request.show.title}</Text>
+        <Text color="yellow">{`The QR code needs a window of at least ${size.columns} columns and ${size.rows + 3} rows; this one is ${columns}×${rows}. Enlarge it to scan — or enter this key by hand:`}</Text>
+        <Text bold>{compactKey}</Text>
+        <Text dimColor>Press Enter once it is in your authenticator app. It is shown only now and never stored.</Text>
+      </Box>
+    );
+  }
+  if (layout === 'compact') {
+    return (
+      <Box flexDirection="column">
+        <Text bold wrap="truncate-end">{request.show.title}</Text>
+        <Text>{request.rendered.replace(/\n+$/, '')}</Text>
+        <Text bold wrap="truncate-end">{compactKey}</Text>
+        <Text dimColor wrap="truncate-end">{'Or type the key above by hand. Enter once it is in your app (shown only now).'}</Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       <Text bold>{request.show.title}</Text>
-      <Text>{request.rendered}</Text>
+      <Text>{request.rendered.replace(/\n+$/, '')}</Text>
       <Text>Cannot scan it? Enter this key by hand:</Text>
       <Text bold>{`  ${request.show.fallback}`}</Text>
       <Text dimColor>Press Enter once it is in your authenticator app. It is shown only now and never stored.</Text>
     </Box>
   );
+}
+
+/** Rows of the full panel besides the code (header 3, title, two key lines, hint) and of the compact one. */
+const FULL_CHROME = 3 + 1 + 2 + 1;
+const COMPACT_CHROME = 1 + 1 + 1;
+
+export function qrLayout(rendered: string, rows: number, columns: number): 'full' | 'compact' | 'enlarge' {
+  const size = qrSize(rendered);
+  if (size.columns > columns || size.rows + COMPACT_CHROME > rows) return 'enlarge';
+  return size.rows + FULL_CHROME <= rows ? 'full' : 'compact';
 }
