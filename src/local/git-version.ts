@@ -1,5 +1,5 @@
 export { validateVersionTag } from './version-tag.js';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, utimesSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -87,7 +87,14 @@ export async function workTreeDigest(dir: string, env: NodeJS.ProcessEnv = proce
   const index = join(scratch, 'index');
   try {
     const realIndex = join(gitDir, 'index');
-    if (existsSync(realIndex)) copyFileSync(realIndex, index);
+    if (existsSync(realIndex)) {
+      copyFileSync(realIndex, index);
+      // The copy is newer than the edits, so git would trust every entry whose size and mtime (to the
+      // second) still match — and miss a same-size edit made in the second of the last commit. Dated
+      // 1970, every entry is "racily clean" and git compares contents (still reusing the real index,
+      // so tracked files that .gitignore names count too).
+      utimesSync(index, 1, 1);
+    }
     const git = gitIn(dir, env, { GIT_INDEX_FILE: index });
     const added = await git(['add', '--all', '--', ':/']);
     if (added.exitCode !== 0) throw gitFailure('git add --all (into a scratch index)', added);

@@ -25,7 +25,8 @@ describe('journal lock', () => {
     // A real second process holds the lock (the same code, run by node).
     const holder = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(`${journal}.lock`)}, String(process.pid), { flag: 'wx' }); setInterval(() => {}, 1000);`]);
     try {
-      await waitFor(() => existsSync(`${journal}.lock`));
+      // Its pid written, not only the file made: an empty lock file is one slipway rightly takes over.
+      await waitFor(() => existsSync(`${journal}.lock`) && readFileSync(`${journal}.lock`, 'utf8') === String(holder.pid));
       let refused: unknown;
       try {
         JournalLock.acquire(journal);
