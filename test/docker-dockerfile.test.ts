@@ -213,6 +213,15 @@ describe('finding Dockerfiles', () => {
     expect(await findDockerfiles(dir)).toEqual(expected.map((f) => join(dir, f)));
   });
 
+  it('a file named like one but without a FROM instruction is not offered (src/docker/dockerfile.ts, an empty Dockerfile.old)', async () => {
+    const dir = project(['Dockerfile']);
+    mkdirSync(join(dir, 'src', 'docker'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'docker', 'dockerfile.ts'), "import { open } from 'node:fs/promises';\n// FROM a comment is not an instruction\nexport const x = 1;\n");
+    writeFileSync(join(dir, 'Dockerfile.old'), '');
+    writeFileSync(join(dir, 'api.Dockerfile'), '# syntax=docker/dockerfile:1\nARG BASE=alpine\n  from ${BASE}\n');
+    expect(await findDockerfiles(dir)).toEqual([join(dir, 'Dockerfile'), join(dir, 'api.Dockerfile')]);
+  });
+
   it('returns nothing for a project without one, and refuses a missing folder', async () => {
     expect(await findDockerfiles(project(['src/index.ts']))).toEqual([]);
     await expect(findDockerfiles(join(tmpdir(), 'slipway-no-such-folder'))).rejects.toBeInstanceOf(UsageError);

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../engine/errors.js';
 
@@ -261,9 +261,28 @@ async function walk(root: string, dir: string, depth: number, found: string[]): 
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name) && depth < MAX_DEPTH) await walk(root, path, depth + 1, found);
-    } else if (isDockerfileName(entry.name) && (entry.isFile() || (await isFile(path)))) {
+    } else if (isDockerfileName(entry.name) && (entry.isFile() || (await isFile(path))) && (await hasFromInstruction(path))) {
       found.push(relative(root, path));
     }
+  }
+}
+
+/**
+ * Whether a file reads as a Dockerfile: a FROM instruction at the start of a line. A name alone is not
+ * enough — `src/docker/dockerfile.ts` matches `Dockerfile.*` but is source code, and building it ends
+ * in a wall of parse errors. The first 64 KiB are read (a FROM comes first, after comments and ARGs).
+ */
+async function hasFromInstruction(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(64 * 1024), position: 0 });
+      return /^[ \t]*FROM[ \t]+\S/im.test(buffer.subarray(0, bytesRead).toString('utf8'));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
   }
 }
 
