@@ -7,7 +7,8 @@ export type DoneHow =
   | 'confirmed' // journaled as done earlier; the probe confirmed it is still there
   | 'adopted' // journaled intent without outputs (a crash mid-apply); the probe found the result
   | 'found' // nothing journaled, but it already existed (made by hand or by another machine)
-  | 'checked'; // a read-only check passed
+  | 'checked' // a read-only check passed
+  | 'not-needed'; // the probe found nothing to do here (`required: false`: no approval for an unprotected environment)
 
 export type RunEvent =
   | {

@@ -80,7 +80,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
         const journaled = record && !stale ? { status: record.status, intentAt: record.intentAt, outputs: record.outputs } : record?.status === 'intent' ? { status: record.status, intentAt: record.intentAt } : undefined;
         const stepContext = { ...context, journaled, report };
         let result = await step.probe(stepContext);
-        let how: DoneHow = checks || step.check ? 'checked' : journaled?.status === 'done' ? 'confirmed' : journaled?.status === 'intent' ? 'adopted' : 'found';
+        let how: DoneHow = result?.required === false ? 'not-needed' : checks || step.check ? 'checked' : journaled?.status === 'done' ? 'confirmed' : journaled?.status === 'intent' ? 'adopted' : 'found';
         if (result === undefined) {
           journal.recordIntent(step.id, step.title);
           changedSomething = true;

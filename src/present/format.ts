@@ -26,6 +26,8 @@ export function describeHow(how: DoneHow): string | undefined {
       return 'finished by an earlier run, adopted';
     case 'found':
       return 'already in place';
+    case 'not-needed':
+      return 'not needed here';
   }
 }
 

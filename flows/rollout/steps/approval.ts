@@ -15,7 +15,7 @@ import { desiredTaskDefinition, taskDefinitionChanges } from '../task-definition
 export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges = ecsServiceChanges): Step<RolloutContext> {
   return {
     id: 'approval',
-    title: 'Approval (protected environment)',
+    title: 'Approval (for a protected environment)',
     inputs: (c) => (c.environment().protected ? { image: c.output('image', 'image'), environment: c.environment() } : {}),
     plan: (c) => `ask to type "${c.settings.env}" to approve`,
     async probe(c) {

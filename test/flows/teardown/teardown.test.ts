@@ -81,7 +81,9 @@ describe('slipway teardown', () => {
     const again = await runDay2(teardownFlow(w.runtime), w, { ...DEV, deleteLogs: true }, { prompter: new Person({}) });
     expect(again.result.status).toBe('done');
     expect(again.logs).toContain('Nothing tagged for todo dev is left to delete.');
-    expect(Object.values(again.how).every((h) => h === 'found' || h === 'checked')).toBe(true);
+    expect(Object.values(again.how).every((h) => h === 'found' || h === 'checked' || h === 'not-needed')).toBe(true);
+    // Nothing to delete: nothing to confirm, and the step says so rather than "already in place".
+    expect(again.how.confirm).toBe('not-needed');
     expect(again.result.summary[0]).toBe('Nothing of dev was left to delete.');
     expect(withoutTasks(taggedFor(w.sandbox.snapshot(), 'staging'))).toEqual(STAGING);
   });
