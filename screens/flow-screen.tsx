@@ -98,7 +98,9 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   });
 
   const failures = view.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ title: s.title, error: s.error }] : []));
-  if (fatal) failures.push({ title: 'Could not start', error: fatal.error });
+  // Ctrl-C before anything began is a choice, not a failure: said in yellow below, not in the error panel.
+  const cancelledEarly = fatal?.code === ExitCode.cancelled;
+  if (fatal && !cancelledEarly) failures.push({ title: 'Could not start', error: fatal.error });
   // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
   const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
   const maxFailures = failuresThatFit(failures, rows - fixedRows - 3, columns - 4);
@@ -148,6 +150,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
         </Box>
       ) : null}
       {view.result ? <Outcome result={view.result} /> : null}
+      {cancelledEarly ? <Text color="yellow">{`  ${fatal.error.message}`}</Text> : null}
       {cancelling && !finished ? <Text color="yellow">{'  Cancelling the running step… press Ctrl-C again to leave now.'}</Text> : null}
       <Footer keys={finished ? [['enter/q', 'leave'], ['h', 'home']] : prompt ? [['enter', 'answer'], ...(prompt.kind === 'text' ? ([['ctrl-u', 'clear']] as [string, string][]) : []), ['ctrl-c', 'cancel step']] : [['ctrl-c', 'cancel step (journal kept)']]} />
     </Box>

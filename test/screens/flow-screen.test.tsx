@@ -177,6 +177,18 @@ describe('FlowScreen', () => {
     expect(onExit.mock.calls[0]?.[0]).toBe(130);
   });
 
+  it('Ctrl-C at the flow’s first question: said in yellow as a cancellation, not "Could not start"', async () => {
+    const flow = { ...testFlow([step('x', 'Never reached', async () => ({}))]), questions: [{ id: 'name', flag: '--name', message: 'Your name', kind: 'text' as const }] };
+    const { lastFrame, stdin, onExit } = renderFlow(flow);
+    await waitForFrame(lastFrame, 'Your name');
+    await press(stdin, KEY.ctrlC);
+    const frame = await waitForFrame(lastFrame, 'Cancelled before anything was done.');
+    expect(frame).not.toContain('Could not start');
+    await press(stdin, 'q');
+    await waitFor(() => onExit.mock.calls.length > 0, () => 'onExit after q');
+    expect(onExit.mock.calls[0]?.[0]).toBe(130);
+  });
+
   it('a step that ignores the cancel: the first Ctrl-C says it is cancelling, the second leaves with 130', async () => {
     let release: () => void = () => {};
     const stubborn = step('stubborn', 'Stubborn step', () => new Promise((resolve) => (release = () => resolve({})))); // ignores c.signal
