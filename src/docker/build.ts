@@ -77,6 +77,16 @@ function buildArgs(opts: DockerBuildOptions, buildkit: boolean, iidFile: string)
 async function buildKitAvailable(opts: DockerCallOptions): Promise<boolean> {
   const setting = (dockerEnv(opts).DOCKER_BUILDKIT ?? process.env.DOCKER_BUILDKIT)?.toLowerCase();
   if (setting === '0' || setting === 'false') return false;
-  const { exitCode } = await runDocker(['buildx', 'version'], opts);
-  return exitCode === 0;
+  // Asked quietly — "docker: unknown command: docker buildx" is the expected answer without buildx, not
+  // news for the step's log — and once per docker setup, not before every build.
+  const key = JSON.stringify(dockerEnv(opts));
+  let known = BUILDX_AVAILABLE.get(key);
+  if (known === undefined) {
+    known = runDocker(['buildx', 'version'], { signal: opts.signal, env: opts.env, dockerConfig: opts.dockerConfig }).then(({ exitCode }) => exitCode === 0);
+    BUILDX_AVAILABLE.set(key, known);
+    known.catch(() => BUILDX_AVAILABLE.delete(key));
+  }
+  return known;
 }
+
+const BUILDX_AVAILABLE = new Map<string, Promise<boolean>>();
