@@ -32,7 +32,8 @@ export interface FlowScreenProps {
   /** The flows this screen can run (the registry; tests pass their own). */
   flows?: FlowEntry[];
   onExit(code: number, events: RunEvent[]): void;
-  onHome(): void;
+  /** Back to the home screen, with this run's events (printed with the others when slipway ends). */
+  onHome(events: RunEvent[]): void;
 }
 
 /**
@@ -94,7 +95,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
     }
     if (!finished || prompt) return;
     if (input === 'q' || key.return) onExit(code, events.current);
-    else if (input === 'h') onHome();
+    else if (input === 'h') onHome(events.current);
   });
 
   const failures = view.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ title: s.title, error: s.error }] : []));
@@ -142,7 +143,13 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
       {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.`}</Text> : null}
       {view.setAside ? <Text color="yellow" wrap="truncate-end">{`  ${setAsideNotice(view.setAside)}`}</Text> : null}
       <StepList steps={view.steps} />
-      {!finished ? <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} /> : <LivePane log={view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />}
+      {!finished ? (
+        <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} />
+      ) : (
+        // Once finished, the warnings and errors stay — and all of it for a flow whose output is the
+        // point (`slipway run`: the task's own log).
+        <LivePane log={findFlow(flowName)?.keepsOutput ? view.log : view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />
+      )}
       <ErrorPanel failures={failures} maxShown={maxFailures} />
       {prompt && !cancelling ? (
         <Box paddingX={1} marginTop={1}>

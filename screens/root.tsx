@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { CliArgs } from '../src/cli/args.js';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { awsCredentialsFound, DEFAULT_SANDBOX, sandboxHeader } from '../src/cli/home-sandbox.js';
@@ -32,6 +32,10 @@ export function Root({ args: given, env, initial, broker, profile, region, flows
   const args = useMemo(() => (sandbox === given.sandbox ? given : { ...given, sandbox }), [given, sandbox]);
   const [noCredentials] = useState(() => !given.sandbox && !awsCredentialsFound(env, given.profile));
   const shown = sandbox ? sandboxHeader(args) : { profile, region };
+  // Every run's events since slipway started, so what is printed on the normal screen at the end is
+  // the record of all of them, not only of the last.
+  const history = useRef<RunEvent[]>([]);
+  const exitWith = (code: number, events: RunEvent[] = []) => onExit(code, [...history.current, ...events]);
 
   if (screen.kind === 'flow') {
     return (
@@ -44,8 +48,9 @@ export function Root({ args: given, env, initial, broker, profile, region, flows
         env={env}
         broker={broker}
         flows={flows}
-        onExit={onExit}
-        onHome={() => {
+        onExit={exitWith}
+        onHome={(events) => {
+          history.current.push(...events);
           setRuns(unfinishedRuns(env));
           setScreen({ kind: 'home' });
         }}
@@ -56,7 +61,7 @@ export function Root({ args: given, env, initial, broker, profile, region, flows
   const choose = (choice: HomeChoice) => {
     switch (choice.kind) {
       case 'quit':
-        return onExit(ExitCode.ok, []);
+        return exitWith(ExitCode.ok);
       case 'sandbox':
         setSandbox(DEFAULT_SANDBOX);
         return setScreen({ kind: 'home', notice: `Sandbox "${DEFAULT_SANDBOX}": what you start now runs against a simulated AWS account on this machine.`, key: Date.now() });

@@ -76,9 +76,9 @@ export function reduceRunView(view: RunView, event: RunEvent): RunView {
     }
     case 'step-done': {
       const account = typeof event.outputs.account === 'string' ? event.outputs.account : view.account;
-      // Warnings stay visible after the step: they are what the person must read.
-      const kept = view.log.filter((l) => l.level !== 'info');
-      return { ...view, account, log: kept, progress: [], steps: patch(view.steps, event.stepId, { status: 'done', endedAt: event.at, how: event.how, detail: summarise(event.outputs) }) };
+      // The step's lines stay until the next step starts (which keeps only the warnings): the last
+      // step's output is still there when the flow ends, for a flow whose output is the point (run).
+      return { ...view, account, progress: [], steps: patch(view.steps, event.stepId, { status: 'done', endedAt: event.at, how: event.how, detail: summarise(event.outputs) }) };
     }
     case 'step-failed':
       return { ...view, progress: [], steps: patch(view.steps, event.stepId, { status: 'failed', endedAt: event.at, error: event.error }) };

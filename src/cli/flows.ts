@@ -17,6 +17,8 @@ export interface FlowEntry {
   questions?: Question[];
   /** Checks what the flags name (files, other environments) before any screen; throws UsageError. */
   checkGiven?(given: Answers, cwd: string): Promise<void>;
+  /** Its log is what the person came for (a one-off task's output): it stays on screen once finished. */
+  keepsOutput?: boolean;
   /** Loaded on demand: each flow pulls in its own SDK clients, never before it is chosen. */
   load(runtime: Runtime): Promise<Flow<any>>;
 }
@@ -57,6 +59,7 @@ const ENTRIES: FlowEntry[] = [
     label: 'Run a one-off task in an environment',
     description: 'a migration or task runner with the service’s revision and network; its log streamed, its exit code handed on',
     questions: runQuestions({}),
+    keepsOutput: true,
     checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
     load: async (runtime) => (await import('../../flows/run/index.js')).runFlow(runtime),
   },

@@ -177,6 +177,22 @@ describe('FlowScreen', () => {
     expect(onExit.mock.calls[0]?.[0]).toBe(130);
   });
 
+  it('the log stays once finished for a flow whose output is the point (run); for others only warnings stay', async () => {
+    const talk = () => step('task', 'Run the task', async (c) => {
+      c.report.log('migrated 3 tables');
+      c.report.log('careful: 1 table was empty', 'warn');
+      return {};
+    });
+    for (const keepsOutput of [true, false]) {
+      const flows: FlowEntry[] = [{ name: 'test', label: 'Test', description: 'a flow made for this test', keepsOutput, load: async () => testFlow([talk()]) }];
+      const app = render(<FlowScreen flowName="test" args={parseCli(['doctor'])} env={temp.env} broker={new PromptBroker()} flows={flows} onExit={vi.fn()} onHome={vi.fn()} />);
+      const frame = await waitForFrame(app.lastFrame, 'Done in');
+      expect(frame).toContain('careful: 1 table was empty');
+      expect(frame.includes('migrated 3 tables')).toBe(keepsOutput);
+      app.unmount();
+    }
+  });
+
   it('Ctrl-C at the flow’s first question: said in yellow as a cancellation, not "Could not start"', async () => {
     const flow = { ...testFlow([step('x', 'Never reached', async () => ({}))]), questions: [{ id: 'name', flag: '--name', message: 'Your name', kind: 'text' as const }] };
     const { lastFrame, stdin, onExit } = renderFlow(flow);

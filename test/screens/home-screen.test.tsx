@@ -9,6 +9,7 @@ import { Journal } from '../../src/engine/journal.js';
 import { journalsDir } from '../../src/engine/paths.js';
 import { HomeScreen, type HomeChoice } from '../../screens/home-screen.js';
 import { Root } from '../../screens/root.js';
+import type { RunEvent } from '../../src/engine/events.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { KEY, plain, press, useTempEnv, waitFor, waitForFrame } from './support.js';
@@ -204,6 +205,44 @@ describe('Root on the home screen', () => {
     const { lastFrame } = await discardTheOnlyRun();
     const frame = await waitForFrame(lastFrame, 'Discarded bootstrap', 1_000);
     expect(frame).toContain('slipway · home');
+  });
+});
+
+describe('the record printed when slipway ends', () => {
+  it('holds every flow run from the home screen, not only the last', async () => {
+    const quick = (name: string): FlowEntry => ({
+      name,
+      label: `Flow ${name}`,
+      description: `runs ${name}`,
+      load: async () => ({
+        name,
+        title: `Flow ${name}`,
+        kind: 'checks',
+        questions: [],
+        target: async () => ({ region: 'us-east-1' }),
+        context: async (base) => base,
+        steps: [{ id: 'look', title: `Look at ${name}`, check: true, probe: async () => ({ seen: name }), apply: async () => ({ seen: name }) }],
+      }),
+    });
+    const onExit = vi.fn<(code: number, events: RunEvent[]) => void>();
+    const app = render(<Root args={parseCli([])} env={{ ...temp.env, AWS_PROFILE: 'dev' }} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={[quick('alpha'), quick('beta')]} onExit={onExit} />);
+    await waitForFrame(app.lastFrame, '❯ Flow alpha (slipway alpha)');
+    await press(app.stdin, KEY.enter);
+    await waitForFrame(app.lastFrame, 'Done in');
+    await press(app.stdin, 'h');
+    await waitForFrame(app.lastFrame, '❯ Flow alpha (slipway alpha)');
+    await press(app.stdin, KEY.down);
+    await waitForFrame(app.lastFrame, '❯ Flow beta (slipway beta)');
+    await press(app.stdin, KEY.enter);
+    await waitForFrame(app.lastFrame, 'Done in');
+    await press(app.stdin, 'h');
+    await waitForFrame(app.lastFrame, 'slipway · home');
+    await press(app.stdin, 'q');
+    await waitFor(() => onExit.mock.calls.length > 0, () => 'onExit after q');
+    const [code, events] = onExit.mock.calls[0]!;
+    expect(code).toBe(0);
+    expect(events.flatMap((e) => (e.type === 'run-started' ? [e.flow] : []))).toEqual(['alpha', 'beta']);
+    expect(events.filter((e) => e.type === 'run-finished')).toHaveLength(2);
   });
 });
 

@@ -87,16 +87,17 @@ describe('run-view reducer', () => {
     expect(fold([started({ account: '999988887777', region: 'eu-west-1' })]).account).toBe('999988887777');
   });
 
-  it('keeps warnings and errors in the log after step-done, drops the info lines', () => {
-    const view = fold([
+  it('keeps a step’s lines after step-done; the next step keeps only the warnings and errors', () => {
+    const done = [
       started(),
       { type: 'step-started', stepId: 'role', at: 10 },
       { type: 'step-log', stepId: 'role', line: 'calling iam', level: 'info', at: 11 },
       { type: 'step-log', stepId: 'role', line: 'these are root credentials', level: 'warn', at: 12 },
       { type: 'step-log', stepId: 'role', line: 'policy too wide', level: 'error', at: 13 },
       { type: 'step-done', stepId: 'role', how: 'applied', outputs: {}, at: 14 },
-    ]);
-    expect(view.log).toEqual([
+    ] as const;
+    expect(fold([...done]).log.map((l) => l.text)).toEqual(['calling iam', 'these are root credentials', 'policy too wide']);
+    expect(fold([...done, { type: 'step-started', stepId: 'group', at: 15 }]).log).toEqual([
       { text: 'these are root credentials', level: 'warn' },
       { text: 'policy too wide', level: 'error' },
     ]);
