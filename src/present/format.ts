@@ -64,3 +64,13 @@ export function bar(current: number, total: number, width: number, ascii = false
   const filled = Math.round(ratio * width);
   return ascii ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]` : `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
+
+/**
+ * A title used inside a sentence: its first letter lowered — unless the first word is an acronym or a
+ * name ("ECS could not place the tasks" stays, not "eCS could…").
+ */
+export function inSentence(title: string): string {
+  const first = title.split(/\s/, 1)[0] ?? '';
+  if (/[A-Z].*[A-Z]/.test(first) || /\d/.test(first)) return title;
+  return `${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+}

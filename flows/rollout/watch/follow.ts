@@ -7,6 +7,7 @@ import { diagnose, diagnosisLines, type Diagnosis, type Evidence } from '../diag
 import { describe } from '../steps/service.js';
 import { countsLine, deploymentState, newEvents, type DeploymentState } from './deployment-view.js';
 import { asStopped, deploymentEvents, deploymentTasks, diagnosisSettings, lastLogLines, placeInTime, stoppedTasks, targetHealth, type DeploymentScope } from './gather.js';
+import { inSentence } from '../../../src/present/format.js';
 
 /**
  * The deployment watch (steps/watch.ts for Fargate), with two seams for a target that has more to show and to
@@ -132,7 +133,7 @@ async function failure(c: RolloutContext, hooks: WatchHooks, state: DeploymentSt
 }
 
 function headline(state: DeploymentState, timedOut: boolean, minutes: number, d: Diagnosis): string {
-  const cause = d.title.charAt(0).toLowerCase() + d.title.slice(1);
+  const cause = inSentence(d.title);
   if (timedOut) return `The deployment has not finished after ${minutes} min: ${cause}.`;
   const back = state.kind === 'replaced' ? state.primary?.taskDefinition : state.kind === 'failed' ? state.rolledBackTo : undefined;
   if (back) return `The deployment failed and ECS rolled back to ${back.split('/').pop()}: ${cause}.`;

@@ -8,6 +8,7 @@ import { asStopped, diagnosisSettings } from '../../rollout/watch/gather.js';
 import { showCommand } from '../command.js';
 import { logFollower } from '../log-follower.js';
 import { shortId } from './task.js';
+import { inSentence } from '../../../src/present/format.js';
 
 /**
  * Stays with the task until it is STOPPED, printing its container's log as it comes, and hands on the
@@ -79,7 +80,7 @@ function neverRan(c: RolloutContext, task: Task): SlipwayError {
     logLines: [],
     settings: diagnosisSettings(c),
   });
-  return new SlipwayError(`Task ${shortId(task.taskArn ?? '')} stopped before its command ran: ${d.title.charAt(0).toLowerCase()}${d.title.slice(1)}.`, {
+  return new SlipwayError(`Task ${shortId(task.taskArn ?? '')} stopped before its command ran: ${inSentence(d.title)}.`, {
     why: [d.why, ...d.evidence.map((e) => `ECS said: ${e}`)].join('\n'),
     fix: `${d.fix} Then run the command again.`,
   });
