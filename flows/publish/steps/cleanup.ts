@@ -12,9 +12,15 @@ export const cleanup: Step<PublishContext> = {
     return c.settings.cleanup ? undefined : { cleaned: 'not asked' };
   },
   async apply(c) {
-    if (c.outputs.login?.via === 'docker login') await dockerLogout(registryHost(c.repositoryUri()), c.docker);
+    // Say what was done, no more: no logout when this run did not log in, no "reclaimed 0B".
+    const done: string[] = [];
+    if (c.outputs.login?.via === 'docker login') {
+      await dockerLogout(registryHost(c.repositoryUri()), c.docker);
+      done.push('logged out');
+    }
     const pruned = await runDocker(['image', 'prune', '--force', '--filter', `label=slipway.app=${c.settings.app}`], c.docker);
-    const reclaimed = /Total reclaimed space: (.+)/.exec(pruned.stdout)?.[1] ?? '0B';
-    return { cleaned: `logged out; reclaimed ${reclaimed}` };
+    const reclaimed = /Total reclaimed space: (.+)/.exec(pruned.stdout)?.[1]?.trim();
+    done.push(reclaimed && !/^0(\.0+)?\s*B$/i.test(reclaimed) ? `removed dangling images (${reclaimed})` : 'no dangling images');
+    return { cleaned: done.join('; ') };
   },
 };

@@ -153,7 +153,7 @@ export const RULES: Rule[] = [
       return {
         title: `The app exited${code !== undefined ? ` with code ${code}` : ''} right after starting`,
         why: `${exitMeaning(code)} A service’s container must keep running.`,
-        fix: 'Read the log lines below; run the image locally with the same environment (docker run -e …) to reproduce, fix, publish and roll out again.',
+        fix: 'Read the app’s log lines (shown with this diagnosis); run the image locally with the same environment (docker run -e …) to reproduce, fix, publish and roll out again.',
         evidence: [quote(task.stoppedReason ?? 'Essential container in task exited'), ...(container?.reason ? [quote(container.reason)] : [])],
         logLines: e.logLines.slice(-15),
       };
