@@ -137,7 +137,7 @@ const FIX_BY_KIND: Partial<Record<AwsErrorKind, { why: string; fix: string }>> =
   },
   'no-credentials': {
     why: 'No AWS credentials were found (environment, ~/.aws/credentials, SSO or a role profile).',
-    fix: 'Pass --profile <name> (a profile in ~/.aws/config or ~/.aws/credentials), or set AWS_PROFILE; with no profile yet, create an access key in the IAM console and run `aws configure --profile <name>`.',
+    fix: 'Pass --profile <name> (a profile in ~/.aws/config or ~/.aws/credentials), or set AWS_PROFILE; with no profile yet, create an access key in the IAM console and run `aws configure --profile <name>`. To try slipway first without an account, add --sandbox: every flow runs against a simulated account on this machine.',
   },
   'invalid-credentials': {
     why: 'AWS does not recognise these keys: they are wrong, deleted, or were created seconds ago and are not visible yet.',

@@ -32,7 +32,7 @@ export const mfaDevice: Step<BootstrapContext> = {
     const serial = mfaSerial(c.account(), c.names.userName);
     const unassigned = (await iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned' }), { abortSignal: c.signal })).VirtualMFADevices ?? [];
     if (unassigned.some((d) => d.SerialNumber === serial)) {
-      c.report.log('An MFA device from an interrupted run was never enabled and its seed is gone; replacing it.');
+      c.report.log('An MFA device from an interrupted run was never enabled and its seed is gone; replacing it. If you added it to your authenticator app, delete that entry: it will never give a valid code. Add the new one below.', 'warn');
       await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }), { abortSignal: c.signal });
     }
     const device = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: c.names.userName, Tags: MANAGED_TAGS }), { abortSignal: c.signal })).VirtualMFADevice;
