@@ -35,9 +35,9 @@ describe.skipIf(!Terminal.available())('rollout through the binary (tmux, sandbo
   afterEach(() => term?.stop());
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  function slipway(args: string): void {
+  function slipway(args: string, [width, height] = [110, 40]): void {
     term = new Terminal(`slipway-rollout-${process.pid}-${++session}`);
-    term.start(110, 40);
+    term.start(width, height);
     const env = ['env', '-i', `PATH=${process.env.PATH}`, 'LANG=C.UTF-8', 'TERM=xterm-256color', `HOME=${home}`, `XDG_STATE_HOME=${join(home, 'state')}`];
     term.type(`cd ${app} && ${env.join(' ')} node ${join(ROOT, 'dist', 'slipway.js')} ${args}; echo EXIT=$?`);
   }
@@ -66,6 +66,44 @@ describe.skipIf(!Terminal.available())('rollout through the binary (tmux, sandbo
     const service = Object.values(sandbox.snapshot().ecs?.services?.['us-east-1'] ?? {}).find((s) => s.name === 'todo-prod');
     expect(service?.status).toBe('ACTIVE');
   }, 120_000);
+
+  it('the wizard at 80×24: the approval gives its plan the screen (scrolled), a burst of Backspaces corrects the name, and teardown lists what it deletes before it asks', async () => {
+    const small: [number, number] = [80, 24];
+    const fits = (screen: string) => screen.split('\n').every((line) => [...line].length <= 80);
+    slipway('rollout --sandbox-name e2e --env prod-eu --region us-east-1 --app todo', small);
+    await answerNewEnvironment();
+    let approval = await term.waitFor('the approval', (s) => s.includes('Type "prod-eu" to approve'));
+    expect(approval).toContain('Changes to prod-eu (protected):');
+    expect(approval).toContain('create: ecs:CreateCluster todo-prod-eu');
+    expect(fits(approval)).toBe(true);
+    // Every line can be reached: paged down, when the plan is longer than the screen, to its last (the service).
+    for (let i = 0; i < 5 && !approval.includes('create: ECS service todo-prod-eu'); i++) {
+      term.keys('NPage');
+      approval = await term.waitFor('the plan to scroll', (s) => s !== approval || s.includes('create: ECS service todo-prod-eu'), 5_000).catch(() => term.screen());
+    }
+    expect(approval).toContain('create: ECS service todo-prod-eu with 2 tasks');
+    // A fast typist: "prod-xyz", three Backspaces in one burst, then the rest.
+    term.tmux('send-keys', '-t', 'main', '-l', 'prod-xyz');
+    term.keys('BSpace', 'BSpace', 'BSpace');
+    term.type('eu');
+    const done = await term.waitFor('the end', (s) => s.includes('Done in') || s.includes('✖') || s.includes('Type prod-eu exactly'), 60_000);
+    expect(done).toContain('Done in');
+    term.keys('q');
+    expect(await term.waitFor('the exit code', (s) => /EXIT=\d+/.test(s))).toContain('EXIT=0');
+    term.stop();
+
+    slipway('teardown --sandbox-name e2e --env prod-eu --region us-east-1 --app todo', small);
+    await term.waitFor('the log question', (s) => s.includes('Delete its log group too'));
+    term.keys('Enter');
+    const confirm = await term.waitFor('the confirmation', (s) => s.includes('Type "prod-eu" to delete'));
+    expect(confirm).toContain('What will be deleted in prod-eu:');
+    expect(confirm).toMatch(/ECS service todo-prod-eu \(\d+ running\): scaled to 0, then deleted/);
+    expect(fits(confirm)).toBe(true);
+    term.type('prod-eu');
+    expect(await term.waitFor('the end', (s) => s.includes('Done in') || s.includes('✖'), 60_000)).toContain('Done in');
+    term.keys('q');
+    expect(await term.waitFor('the exit code', (s) => /EXIT=\d+/.test(s))).toContain('EXIT=0');
+  }, 180_000);
 
   it('plain mode: the same approval, typed at a line prompt', async () => {
     slipway('rollout --plain --sandbox-name e2e --env live --region us-east-1 --app todo');
