@@ -7,7 +7,7 @@ import { FLOWS, findFlow } from '../src/cli/flows.js';
 import { chooseMode } from '../src/cli/mode.js';
 import { validateGivenAnswers } from '../src/engine/answers.js';
 import { printError } from '../src/cli/print-error.js';
-import { enableCompileCache } from '../src/cli/compile-cache.js';
+import { enableCompileCache, keepCompileCache } from '../src/cli/compile-cache.js';
 import { nodeSupport, unsupportedNodeNotice } from '../src/cli/node-support.js';
 import { CancelledError, ExitCode, UsageError } from '../src/engine/errors.js';
 
@@ -68,12 +68,15 @@ async function main(argv: string[]): Promise<number> {
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;
       const { startTui } = await withoutFetch(() => import('../screens/start.js'));
       const code = await startTui(args, process.env, painted);
+      if (code !== ExitCode.usage) keepCompileCache(process.env);
       // The screen is restored and the journal written: leave now, even if a cancelled step still
       // holds a timer or socket open.
       process.exit(code);
     }
     const { startLines } = await import('../src/console/start.js');
-    return await startLines(args, mode);
+    const code = await startLines(args, mode);
+    if (code !== ExitCode.usage) keepCompileCache(process.env);
+    return code;
   } catch (error) {
     if (error instanceof CancelledError) {
       process.stderr.write('Cancelled.\n');

@@ -3,6 +3,7 @@ import type { CliArgs } from '../src/cli/args.js';
 import { FLOWS } from '../src/cli/flows.js';
 import { awsCredentialsFound, sandboxHeader } from '../src/cli/home-sandbox.js';
 import { unfinishedRuns } from '../src/cli/runs.js';
+import { keepCompileCache } from '../src/cli/compile-cache.js';
 import { homeKey, splitKeys } from './early-keys.js';
 import { homeItems, paintHome } from './first-paint.js';
 import { enterAlternateScreen, type AlternateScreen } from './terminal.js';
@@ -61,8 +62,7 @@ export function showFirstFrame(args: CliArgs, env: NodeJS.ProcessEnv): FirstFram
     for (const [i, key] of keys.entries()) {
       switch (homeKey(key)) {
         case 'quit':
-          terminal.restore();
-          process.exit(0);
+          quit();
           break;
         case 'up':
           index = (index - 1 + items.length) % items.length;
@@ -73,10 +73,7 @@ export function showFirstFrame(args: CliArgs, env: NodeJS.ProcessEnv): FirstFram
           repaint();
           break;
         case 'choose':
-          if (items[index]?.value === 'quit') {
-            terminal.restore();
-            process.exit(0);
-          }
+          if (items[index]?.value === 'quit') quit();
           chosen = true;
           stopReading(keys.slice(i + 1).join(''));
           return;
@@ -84,6 +81,12 @@ export function showFirstFrame(args: CliArgs, env: NodeJS.ProcessEnv): FirstFram
           break;
       }
     }
+  };
+  // Leaving from the home screen is a run like any other (not bad input): the compile cache may stay.
+  const quit = () => {
+    terminal.restore();
+    keepCompileCache(env);
+    process.exit(0);
   };
   // Each line erased to its end: the old focus marker must not survive a shorter line.
   const repaint = () => process.stdout.write(`\u001B[H${paint().split('\n').join('\u001B[K\n')}\u001B[K\u001B[J`);

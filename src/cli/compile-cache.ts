@@ -1,21 +1,43 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Turns on Node's on-disk cache of compiled code (Node ≥ 22.1) for what slipway loads from here on:
- * the ink front end and the flow chunks are compiled once, and read back on later starts.
- * In `$XDG_CACHE_HOME/slipway/node-compile-cache` (else ~/.cache/…), per XDG: it can be deleted at
- * any time. Called only once the command line has been accepted, so bad input writes nothing.
- * `SLIPWAY_NO_COMPILE_CACHE=1` leaves it off (the benchmark measures both).
+ * Node's on-disk cache of compiled code (Node ≥ 22.1): the ink front end and the flow chunks are
+ * compiled once and read back on later starts. It lives in `$XDG_CACHE_HOME/slipway/node-compile-cache`
+ * (else ~/.cache/…), per XDG: it can be deleted at any time. `SLIPWAY_NO_COMPILE_CACHE=1` leaves it off.
+ *
+ * Node writes the cache as the process exits, whatever the exit — so a run refused as bad input
+ * (exit 2, "nothing written") would still leave a cache behind. Hence: the cache is used only once its
+ * folder exists, and the folder is made only at the end of a run that was not refused.
  */
+export function compileCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'slipway', 'node-compile-cache');
+}
+
 export function enableCompileCache(env: NodeJS.ProcessEnv): void {
   // Not a named import: Node 20's node:module has no such export, and a named import would not link.
   const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
-  if (!enable || env.SLIPWAY_NO_COMPILE_CACHE === '1' || env.NODE_COMPILE_CACHE !== undefined) return;
+  if (!enable || !wanted(env)) return;
+  const dir = compileCacheDir(env);
   try {
-    enable(join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'slipway', 'node-compile-cache'));
+    if (existsSync(dir)) enable(dir);
   } catch {
-    // A cache is an optimisation: an unwritable folder is no reason to stop.
+    // A cache is an optimisation: an unreadable folder is no reason to stop.
   }
+}
+
+/** After a run that was not refused as bad input: make the folder, so the next start uses the cache. */
+export function keepCompileCache(env: NodeJS.ProcessEnv): void {
+  if (!('enableCompileCache' in nodeModule) || !wanted(env)) return;
+  try {
+    mkdirSync(compileCacheDir(env), { recursive: true });
+  } catch {
+    // No cache then.
+  }
+}
+
+function wanted(env: NodeJS.ProcessEnv): boolean {
+  return env.SLIPWAY_NO_COMPILE_CACHE !== '1' && env.NODE_COMPILE_CACHE === undefined;
 }
