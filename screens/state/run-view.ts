@@ -93,10 +93,21 @@ function patch(steps: StepView[], id: string, change: Partial<StepView>): StepVi
   return steps.map((s) => (s.id === id ? { ...s, ...change } : s));
 }
 
+/**
+ * What a step line says after its title: its first two plain outputs. Values that mean nothing
+ * without their name are left out — times (createdAt as epoch milliseconds), and stage numbers or
+ * counts (releaseTarget "0", stages 2) — so a line reads "Dockerfile", not "Dockerfile · 0".
+ */
 function summarise(outputs: Record<string, unknown>): string {
   return Object.entries(outputs)
-    .filter(([, v]) => v !== undefined && v !== '' && typeof v !== 'object' && typeof v !== 'boolean')
+    .filter(([key, v]) => v !== undefined && v !== '' && typeof v !== 'object' && typeof v !== 'boolean' && !meaninglessAlone(key, v))
     .slice(0, 2)
     .map(([, v]) => String(v))
     .join(' · ');
+}
+
+function meaninglessAlone(key: string, value: unknown): boolean {
+  if (/(At|Time|Ms)$/.test(key)) return true;
+  // A bare number or a short digit string is an index or a count; a long one (an account id) says itself.
+  return typeof value === 'number' || /^\d{1,3}$/.test(String(value));
 }
