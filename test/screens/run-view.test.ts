@@ -103,6 +103,14 @@ describe('run-view reducer', () => {
     ]);
   });
 
+  it('a step line says its outputs that read alone: no stage index, count or epoch time', () => {
+    const done = (outputs: Record<string, unknown>) =>
+      fold([started(), { type: 'step-started', stepId: 'role', at: 10 }, { type: 'step-done', stepId: 'role', how: 'applied', outputs, at: 14 }]).steps.find((s) => s.id === 'role')?.detail;
+    expect(done({ dockerfile: 'Dockerfile', testTarget: '', releaseTarget: '0', stages: 2 })).toBe('Dockerfile');
+    expect(done({ roleArn: 'arn:aws:iam::123456789012:role/x', createdAt: 1796649075045 })).toBe('arn:aws:iam::123456789012:role/x');
+    expect(done({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/a' })).toBe('123456789012 · arn:aws:iam::123456789012:user/a');
+  });
+
   it('stores the result when the run finishes', () => {
     const result: RunResult = {
       flow: 'bootstrap',
