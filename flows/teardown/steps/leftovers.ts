@@ -25,7 +25,8 @@ export const deleteLogGroup: Step<RolloutContext> = {
   async probe(c) {
     const group = await findLogGroup(c);
     if (!group) return { gone: true };
-    return deleteLogs(c) ? undefined : { kept: group.name };
+    // Kept as asked: nothing to do here, and the line says "kept", not "already in place".
+    return deleteLogs(c) ? undefined : { required: false, kept: group.name, note: 'kept; --delete-logs deletes it' };
   },
   async apply(c) {
     const group = await findLogGroup(c);
