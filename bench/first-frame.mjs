@@ -8,14 +8,14 @@
 //   peak RSS     — VmHWM of the slipway process when each moment is seen
 //
 // Usage: npm run bench   (or node bench/first-frame.mjs [runs])
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { AWS, median, timeAws } from './baseline.mjs';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const RUNS = Number(process.argv[2] ?? 15);
 const WARMUP = 2;
-const AWS = '/usr/bin/aws'; // Debian's awscli package, not a pip install earlier on PATH
 const BIN = new URL('../dist/slipway.js', import.meta.url).pathname;
 const MARKER = 'slipway · home';
 const CLEAR = '\u001B[2J';
@@ -80,18 +80,7 @@ function timeSlipway() {
   });
 }
 
-function timeAws() {
-  const started = process.hrtime.bigint();
-  const run = spawnSync(AWS, ['--version'], { env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`aws --version failed: ${run.stderr}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const slipway = [];
 const aws = [];
@@ -99,7 +88,7 @@ try {
   for (let i = 0; i < RUNS + WARMUP; i++) {
     // Interleaved, so both see the same machine load.
     const s = await timeSlipway();
-    const a = timeAws();
+    const a = timeAws(env);
     if (i >= WARMUP) {
       slipway.push(s);
       aws.push(a);

@@ -11,7 +11,8 @@
 // Each Node given is measured in turn, interleaved with `aws --version` so both see the same load.
 //
 // Usage: npm run bench:first-key -- [--runs N] [--node /path/to/node]...   (default: this node)
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { AWS, median, timeAws } from './baseline.mjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,6 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' 
 const RUNS = Number(values.runs);
 const NODES = values.node?.length ? values.node : [process.execPath];
 const WARMUP = 2;
-const AWS = '/usr/bin/aws'; // Debian's awscli package, not a pip install earlier on PATH
 const TIME = '/usr/bin/time'; // GNU time, for the peak RSS
 const BIN = new URL('../dist/slipway.js', import.meta.url).pathname;
 
@@ -70,18 +70,7 @@ function timeFirstKey(node) {
   });
 }
 
-function timeAws() {
-  const started = process.hrtime.bigint();
-  const run = spawnSync(AWS, ['--version'], { env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`aws --version failed: ${run.stderr}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
-const median = (list) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const rows = [];
 try {
@@ -91,7 +80,7 @@ try {
     const aws = [];
     for (let i = 0; i < RUNS + WARMUP; i++) {
       const s = await timeFirstKey(node);
-      const a = timeAws();
+      const a = timeAws(env);
       if (i >= WARMUP) {
         slipway.push(s);
         aws.push(a);

@@ -3,14 +3,11 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientConfig } from '../../src/aws/clients.js';
-import { attachSandbox } from '../../src/sandbox/attach.js';
 import { findRegistryBinary, readLocalRegistry, registryAnswers, stopLocalRegistry } from '../../src/sandbox/local-registry.js';
 import { createSandbox, sandboxFile } from '../../src/sandbox/store.js';
-import { totpAtStep, totpStep } from '../../src/sandbox/totp.js';
 import { nodeSupport } from '../../src/cli/node-support.js';
+import { enableMfaAsAPerson } from '../support/sandbox-mfa.js';
 
 /**
  * "Nothing leaves this machine": the built binary rehearses in the sandbox with every real endpoint out
@@ -95,15 +92,10 @@ describe('slipway in the sandbox, offline', () => {
 
     // The person: scans the device's seed into an app and enables it with two consecutive codes.
     const sandbox = createSandbox({ name: 'offline', env: { XDG_STATE_HOME: join(work, 'state') } });
-    const admin = sandbox.adminCredentials();
-    const iam = attachSandbox(new IAMClient(clientConfig({ region: 'eu-west-1' }, async () => admin)), sandbox);
-    const device = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'carol' }))).VirtualMFADevice;
-    const seed = new TextDecoder().decode(device?.Base32StringSeed);
-    const step = totpStep(sandbox.clock.now());
-    await iam.send(new EnableMFADeviceCommand({ UserName: 'carol', SerialNumber: device?.SerialNumber, AuthenticationCode1: totpAtStep(seed, step - 1), AuthenticationCode2: totpAtStep(seed, step) }));
+    const { nextCode } = await enableMfaAsAPerson(sandbox, 'carol', 'eu-west-1');
 
     // The rest, with a fresh code for the role (the one code a non-interactive run may be given).
-    const second = await slipway(['bootstrap', ...answers], { SLIPWAY_MFA_CODE: totpAtStep(seed, step + 1) });
+    const second = await slipway(['bootstrap', ...answers], { SLIPWAY_MFA_CODE: nextCode });
     expect(second.output).toMatch(/Virtual MFA device — .*adopted/);
     expect(second.output).toMatch(/Assume the admin role with MFA/);
     expect(second.code, second.output).toBe(0);

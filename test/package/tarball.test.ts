@@ -3,13 +3,10 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientConfig } from '../../src/aws/clients.js';
-import { attachSandbox } from '../../src/sandbox/attach.js';
 import { createSandbox } from '../../src/sandbox/store.js';
-import { totpAtStep, totpStep } from '../../src/sandbox/totp.js';
+import { enableMfaAsAPerson } from '../support/sandbox-mfa.js';
 
 /**
  * "An install with nothing to download": the package `npm pack` makes is installed globally into a fresh
@@ -194,14 +191,9 @@ describe('the npm package', () => {
 
     // The person enables the MFA device with two consecutive codes, then the run finishes with a third.
     const sandbox = createSandbox({ name: 'packaged', env: { XDG_STATE_HOME: join(work, 'state') } });
-    const admin = sandbox.adminCredentials();
-    const iam = attachSandbox(new IAMClient(clientConfig({ region: 'eu-west-1' }, async () => admin)), sandbox);
-    const device = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'carol' }))).VirtualMFADevice;
-    const seed = new TextDecoder().decode(device?.Base32StringSeed);
-    const step = totpStep(sandbox.clock.now());
-    await iam.send(new EnableMFADeviceCommand({ UserName: 'carol', SerialNumber: device?.SerialNumber, AuthenticationCode1: totpAtStep(seed, step - 1), AuthenticationCode2: totpAtStep(seed, step) }));
+    const { nextCode } = await enableMfaAsAPerson(sandbox, 'carol', 'eu-west-1');
 
-    const second = await slipway(['bootstrap', ...answers], { ...env, SLIPWAY_MFA_CODE: totpAtStep(seed, step + 1) });
+    const second = await slipway(['bootstrap', ...answers], { ...env, SLIPWAY_MFA_CODE: nextCode });
     expect(second.output).toMatch(/Assume the admin role with MFA/);
     expect(second.code, second.output).toBe(0);
     expect(readFileSync(join(work, 'state', 'slipway', 'sandbox', 'packaged.home', '.aws', 'config'), 'utf8')).toContain('[profile carol]');
