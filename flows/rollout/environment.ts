@@ -99,8 +99,14 @@ export function readEnvironment(dir: string, env: string): EnvironmentSettings |
  * Checks the files named on the command line before any screen opens: a malformed environment file,
  * or an unknown `--from` environment, is a UsageError (exit 2) with nothing written.
  */
-export function checkGivenEnvironments(dir: string, given: { env?: unknown; from?: unknown }): void {
-  if (typeof given.env === 'string') readEnvironment(dir, given.env);
+export function checkGivenEnvironments(dir: string, given: { env?: unknown; from?: unknown; force?: unknown }): void {
+  const settings = typeof given.env === 'string' ? readEnvironment(dir, given.env) : undefined;
+  // Express Mode starts a new revision only when something changed; there is no "deploy again" to ask for.
+  if (settings?.launchType === 'EXPRESS' && (given.force === true || /^(true|yes)$/i.test(String(given.force)))) {
+    throw new UsageError(`--force: ${String(given.env)} is an Express Mode environment, which has no new deployment of an unchanged revision.`, {
+      fix: 'Change the image or a setting to start a new revision, or leave --force out.',
+    });
+  }
   if (typeof given.from === 'string' && given.from !== '' && readEnvironment(dir, given.from) === undefined) {
     throw new UsageError(`--from ${given.from}: there is no environment "${given.from}".`, { fix: `Environments are the files in ${environmentPath(dir, '*')}.` });
   }

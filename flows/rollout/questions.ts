@@ -16,6 +16,8 @@ export interface RolloutAnswers {
   /** Promote the digest running in this environment. */
   from: string;
   approve: boolean;
+  /** A new deployment even when nothing changed: the tasks start again (a changed secret, a rehearsal). */
+  force: boolean;
   detach: boolean;
   watchMinutes: number;
   /** Only asked for a new environment; the environment file holds them afterwards. */
@@ -66,6 +68,7 @@ export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?
     },
     { id: 'from', flag: '--from', advanced: true, message: 'Promote the image running in this environment', kind: 'text', default: '', validate: (v) => (v === '' ? undefined : validateEnvName(v)) },
     { id: 'approve', flag: '--approve', advanced: true, message: 'Approve changes to a protected environment without asking', kind: 'confirm', default: false },
+    { id: 'force', flag: '--force', advanced: true, message: 'Start a new deployment even when nothing changed (the tasks start again)', kind: 'confirm', default: false },
     { id: 'detach', flag: '--detach', advanced: true, message: 'Leave once the deployment has started (do not watch it)', kind: 'confirm', default: false },
     { id: 'watchMinutes', flag: '--watch-minutes', advanced: true, message: 'How long to watch a deployment before diagnosing it', kind: 'number', default: 15, validate: whole(1, 180) },
     // A new environment: these become its file, slipway/environments/<env>.json. Where tasks run comes
@@ -125,6 +128,7 @@ export function typedRolloutAnswers(a: Answers): RolloutAnswers {
     image: String(a.image ?? ''),
     from: String(a.from ?? ''),
     approve: a.approve === true,
+    force: a.force === true,
     detach: a.detach === true,
     watchMinutes: Number(a.watchMinutes ?? 15),
     launchType: a.launchType === 'EC2' || a.launchType === 'EXPRESS' ? a.launchType : 'FARGATE',

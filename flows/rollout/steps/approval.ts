@@ -100,6 +100,7 @@ async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {
   const count = c.environment().desiredCount;
   if (service && service.desiredCount !== count) lines.push(`count: ${service.desiredCount} → ${count}`);
   if (!service) lines.push(`create: ECS service ${c.names.service} with ${count} task${count === 1 ? '' : 's'}`);
+  if (service && lines.length === 0 && c.settings.force) lines.push(`redeploy: a new deployment of ${service.taskDefinition?.split('/').pop()} (--force): every task starts again`);
   return lines;
 }
 

@@ -45,7 +45,7 @@ export const service: Step<RolloutContext> = {
 
 /** A deployment recorded by an earlier run is followed only for the same revision and count. */
 export function serviceInputs(c: RolloutContext) {
-  return { taskDefinition: c.output('task-definition', 'arn'), desiredCount: c.environment().desiredCount };
+  return { taskDefinition: c.output('task-definition', 'arn'), desiredCount: c.environment().desiredCount, force: c.settings.force };
 }
 
 /** Where a target puts the service's tasks: what its CreateService/UpdateService add to the common request. */
@@ -102,8 +102,8 @@ export async function deployService(c: RolloutContext, current: Service | undefi
         ...common,
         ...placement.update,
         service: c.names.service,
-        // The same revision again (a retry after a failed deployment): ECS needs to be told to redeploy.
-        forceNewDeployment: current.taskDefinition === revision && failureWasShown(c),
+        // The same revision again (a retry after a failed deployment, or --force): ECS needs to be told to redeploy.
+        forceNewDeployment: c.settings.force || (current.taskDefinition === revision && failureWasShown(c)),
       }),
       { abortSignal: c.signal },
     );
@@ -122,6 +122,12 @@ export async function deployService(c: RolloutContext, current: Service | undefi
  */
 export function deploymentToFollow(c: RolloutContext, current: Service): Outputs | undefined {
   const revision = c.output('task-definition', 'arn');
+  // --force: a new deployment, unless this very run already started one (a resume re-attaches to it).
+  if (c.settings.force) {
+    const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;
+    const started = typeof earlier?.deploymentId === 'string' ? current.deployments?.find((d) => d.id === earlier.deploymentId) : undefined;
+    return started ? earlier : undefined;
+  }
   const ours = current.deployments?.find((d) => d.taskDefinition === revision);
   const retrying = failureWasShown(c);
   if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {

@@ -43,6 +43,32 @@ describe('slipway rollout against the sandbox', () => {
     expect(second.result.outputs['task-definition']?.revision).toBe(1);
   });
 
+  it('--force starts a new deployment of the unchanged revision (the tasks start again); without it, nothing is deployed', async () => {
+    const w = await world();
+    const first = await runRollout(w, quiet());
+    const forced = await runRollout(w, quiet(), { ...DEV, force: 'yes' });
+    expect(forced.result.status).toBe('done');
+    expect(forced.how.service).toBe('applied');
+    expect(forced.result.outputs['task-definition']?.revision).toBe(1);
+    const deployment = forced.result.outputs.service?.deploymentId;
+    expect(deployment).not.toBe(first.result.outputs.service?.deploymentId);
+    const deployments = Object.values(ecsOf(w).services['us-east-1'] as Record<string, { name: string; deployments: { id: string }[] }>).find((s) => s.name === 'todo-dev')?.deployments ?? [];
+    expect(deployments.map((d) => d.id)).toContain(deployment);
+    // Without --force, nothing changed: no new deployment.
+    const again = await runRollout(w, quiet());
+    expect(again.how.service).not.toBe('applied');
+    expect(again.result.outputs.service?.deploymentId).toBe(deployment);
+  });
+
+  it('--force is refused for an Express Mode environment before anything is done (it has no redeploy of an unchanged revision)', async () => {
+    const w = await world();
+    const { checkGivenEnvironments } = await import('../../../flows/rollout/environment.js');
+    const { writeEnvironmentFile } = await import('./harness.js');
+    writeEnvironmentFile(w, { ...DEV, env: 'api', launchType: 'EXPRESS' });
+    expect(() => checkGivenEnvironments(w.runtime.cwd, { env: 'api', force: 'yes' })).toThrow(/Express Mode environment/);
+    expect(() => checkGivenEnvironments(w.runtime.cwd, { env: 'api' })).not.toThrow();
+  });
+
   it('a newly published image gets a new revision and a new deployment that replaces the old one', async () => {
     const w = await world();
     const first = await runRollout(w, quiet());
