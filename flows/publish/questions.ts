@@ -25,7 +25,7 @@ export function publishQuestions(defaults: { region?: string; app?: string; name
   const folder = basename(defaults.cwd ?? process.cwd()).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return [
     { id: 'region', flag: '--region', message: 'Region of the ECR registry', kind: 'text', default: defaults.region ?? 'us-east-1', validate: validateRegion },
-    { id: 'app', flag: '--app', message: 'Application name', kind: 'text', default: defaults.app ?? (folder || undefined), validate: nameCheck('application name') },
+    { id: 'app', flag: '--app', message: 'Application name', kind: 'text', default: defaults.app ?? (folder || undefined), defaultHelp: 'the app in slipway/project.json, else this folder’s name', validate: nameCheck('application name') },
     { id: 'namespace', flag: '--namespace', message: 'Repository namespace (the repository is <namespace>/<app>)', kind: 'text', default: defaults.namespace ?? 'apps', validate: nameCheck('namespace') },
     {
       id: 'keepImages',
@@ -46,7 +46,7 @@ export function publishQuestions(defaults: { region?: string; app?: string; name
     },
     { id: 'skipTests', flag: '--skip-tests', message: 'Skip the test stage?', kind: 'confirm', default: false, advanced: true },
     { id: 'allowDirty', flag: '--allow-dirty', message: 'Publish uncommitted changes (tagged -dirty)?', kind: 'confirm', default: false, advanced: true },
-    { id: 'file', flag: '--file', message: 'Dockerfile', kind: 'text', default: '', advanced: true },
+    { id: 'file', flag: '--file', message: 'Dockerfile', kind: 'text', default: '', defaultHelp: 'the one in this folder (asked when there are several)', advanced: true },
     { id: 'target', flag: '--target', message: 'Release stage (default: the last)', kind: 'text', default: '', advanced: true },
     { id: 'testTarget', flag: '--test-target', message: 'Test stage (default: "test" when there is one)', kind: 'text', default: '', advanced: true },
     { id: 'cleanup', flag: '--cleanup', message: 'Log out of the registry and remove dangling images of this app afterwards?', kind: 'confirm', default: true },
