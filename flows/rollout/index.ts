@@ -67,6 +67,12 @@ export function rolloutSummary(outputs: Record<string, Outputs>): string[] {
   if (outputs.watch?.detached) {
     return [`Deployment ${String(outputs.watch.deploymentId)} of ${revision} started; ECS carries it on.`, `Watch it with \`slipway rollout --env ${String(outputs.environment?.env)}\`. URL when it is up: ${url}`];
   }
+  const digest = image.split('@')[1] ?? image;
+  if (outputs.service && outputs.service.started !== true) {
+    // Nothing was deployed: "deployed in" would be the age of an old deployment.
+    const env = String(outputs.environment?.env);
+    return [`Running at ${url}`, `${revision} · ${digest} · nothing changed, so nothing was deployed`, `To start its tasks again anyway: \`slipway rollout --env ${env} --force\`.`];
+  }
   const seconds = Math.round(Number(outputs.watch?.deployedMs ?? outputs.watch?.watchedMs ?? 0) / 1000);
-  return [`Running at ${url}`, `${revision} · ${image.split('@')[1] ?? image} · deployed in ${seconds} s`];
+  return [`Running at ${url}`, `${revision} · ${digest} · deployed in ${seconds} s`];
 }

@@ -112,7 +112,9 @@ export async function deployService(c: RolloutContext, current: Service | undefi
   const result = await retryWhileNotReady(send, { retryOn: ['not-propagated'], waitingFor: 'waiting for IAM to let ECS use the new execution role', report: c.report, signal: c.signal, budgetMs: 120_000 });
   const primary = result?.deployments?.find((d) => d.status === 'PRIMARY');
   c.report.log(`${current ? 'Updated' : 'Created'} service ${c.names.service}${placement.where ?? ''}; deployment ${primary?.id}`);
-  return { serviceArn: result?.serviceArn ?? '', deploymentId: primary?.id ?? '', taskDefinitionArn: revision, created: !current } satisfies Outputs;
+  // `started`: this run began the deployment (a resume re-attaching to it keeps the flag); a deployment
+  // merely found on the service has none — the summary then says nothing changed.
+  return { serviceArn: result?.serviceArn ?? '', deploymentId: primary?.id ?? '', taskDefinitionArn: revision, created: !current, started: true } satisfies Outputs;
 }
 
 /**
@@ -131,7 +133,8 @@ export function deploymentToFollow(c: RolloutContext, current: Service): Outputs
   const ours = current.deployments?.find((d) => d.taskDefinition === revision);
   const retrying = failureWasShown(c);
   if (ours?.id && !(retrying && ours.rolloutState === 'FAILED') && current.desiredCount === c.environment().desiredCount) {
-    return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision };
+    // An intent journaled by this run: it sent the update before it was stopped — it did start this one.
+    return { serviceArn: current.serviceArn ?? '', deploymentId: ours.id, taskDefinitionArn: revision, ...(c.journaled?.status === 'intent' ? { started: true } : {}) };
   }
   // Ours is gone (rolled back while nobody watched): re-attach, and let the watch say what happened.
   const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;

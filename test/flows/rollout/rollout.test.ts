@@ -41,6 +41,10 @@ describe('slipway rollout against the sandbox', () => {
     expect(Object.entries(second.how).filter(([, h]) => h === 'applied').map(([id]) => id)).toEqual(['watch']);
     expect(second.result.outputs.service?.deploymentId).toBe(first.result.outputs.service?.deploymentId);
     expect(second.result.outputs['task-definition']?.revision).toBe(1);
+    // And it says so, with the way to start the tasks again — not "deployed in" the old deployment's age.
+    expect(first.result.summary[1]).toMatch(/deployed in \d+ s$/);
+    expect(second.result.summary[1]).toMatch(/nothing changed, so nothing was deployed$/);
+    expect(second.result.summary[2]).toBe('To start its tasks again anyway: `slipway rollout --env dev --force`.');
   });
 
   it('--force starts a new deployment of the unchanged revision (the tasks start again); without it, nothing is deployed', async () => {
