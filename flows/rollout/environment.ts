@@ -6,6 +6,7 @@ import { readJsonFileIfPresent } from '../../src/local/json-file.js';
 import { fargateSizeProblem } from './fargate-sizes.js';
 import { ec2SizeProblem, INSTANCE_TYPE, instanceArchitecture } from './targets/ec2/instance-types.js';
 import { validateEnvName } from './names.js';
+import { isYes } from '../../src/engine/answers.js';
 
 /**
  * `slipway/environments/<env>.json`: one environment's settings, versioned with the code like the
@@ -102,7 +103,7 @@ export function readEnvironment(dir: string, env: string): EnvironmentSettings |
 export function checkGivenEnvironments(dir: string, given: { env?: unknown; from?: unknown; force?: unknown }): void {
   const settings = typeof given.env === 'string' ? readEnvironment(dir, given.env) : undefined;
   // Express Mode starts a new revision only when something changed; there is no "deploy again" to ask for.
-  if (settings?.launchType === 'EXPRESS' && (given.force === true || /^(true|yes)$/i.test(String(given.force)))) {
+  if (settings?.launchType === 'EXPRESS' && isYes(given.force)) {
     throw new UsageError(`--force: ${String(given.env)} is an Express Mode environment, which has no new deployment of an unchanged revision.`, {
       fix: 'Change the image or a setting to start a new revision, or leave --force out.',
     });

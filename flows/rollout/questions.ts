@@ -7,6 +7,9 @@ import { SIZE_CHOICES, validateSize } from './fargate-sizes.js';
 import { validateEnvName } from './names.js';
 import { INSTANCE_CHOICES, INSTANCE_TYPE } from './targets/ec2/instance-types.js';
 
+/** What isProductionName accepts, in words for `--help`. */
+const PRODUCTION_NAMES = 'a production name (prod, production, live, prod-…)';
+
 export interface RolloutAnswers {
   region: string;
   app: string;
@@ -84,7 +87,7 @@ export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?
       default: '/',
       validate: (v) => (HEALTH_PATH.test(v) && v.length <= 1024 ? undefined : 'A path starting with "/", without spaces, e.g. /health.'),
     },
-    { id: 'desiredCount', flag: '--count', when: isNew, message: 'How many copies (tasks) to run', kind: 'number', default: (a) => (isProductionName(String(a.env)) ? 2 : 1), defaultHelp: '2 for a production name (prod, production, live, prod-…), else 1', validate: whole(1, 100) },
+    { id: 'desiredCount', flag: '--count', when: isNew, message: 'How many copies (tasks) to run', kind: 'number', default: (a) => (isProductionName(String(a.env)) ? 2 : 1), defaultHelp: `2 for ${PRODUCTION_NAMES}, else 1`, validate: whole(1, 100) },
     { id: 'size', flag: '--size', when: isNew, message: 'Task size (CPU/memory)', kind: 'select', choices: SIZE_CHOICES, default: '256/512', validate: validateSize },
     {
       id: 'instanceType',
@@ -116,7 +119,7 @@ export function rolloutQuestions(defaults: { region?: string; app?: string; cwd?
       default: 30,
       validate: (v) => (LOG_RETENTION_DAYS.includes(Number(v)) ? undefined : `CloudWatch Logs keeps ${LOG_RETENTION_DAYS.slice(0, 12).join(', ')}… days.`),
     },
-    { id: 'protected', flag: '--protected', when: isNew, message: 'Protect it (changes need the environment’s name typed to approve)?', kind: 'confirm', default: (a) => isProductionName(String(a.env)), defaultHelp: 'yes for a production name (prod, production, live, prod-…)' },
+    { id: 'protected', flag: '--protected', when: isNew, message: 'Protect it (changes need the environment’s name typed to approve)?', kind: 'confirm', default: (a) => isProductionName(String(a.env)), defaultHelp: `yes for ${PRODUCTION_NAMES}` },
   ];
 }
 

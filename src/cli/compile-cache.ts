@@ -17,8 +17,7 @@ export function compileCacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 export function enableCompileCache(env: NodeJS.ProcessEnv): void {
-  // Not a named import: Node 20's node:module has no such export, and a named import would not link.
-  const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+  const enable = nodeCompileCache();
   if (!enable || !wanted(env)) return;
   const dir = compileCacheDir(env);
   try {
@@ -30,12 +29,18 @@ export function enableCompileCache(env: NodeJS.ProcessEnv): void {
 
 /** After a run that was not refused as bad input: make the folder, so the next start uses the cache. */
 export function keepCompileCache(env: NodeJS.ProcessEnv): void {
-  if (!('enableCompileCache' in nodeModule) || !wanted(env)) return;
+  if (!nodeCompileCache() || !wanted(env)) return;
   try {
     mkdirSync(compileCacheDir(env), { recursive: true });
   } catch {
     // No cache then.
   }
+}
+
+/** Node's enableCompileCache, where this Node has one (≥ 22.1). */
+function nodeCompileCache(): ((dir: string) => unknown) | undefined {
+  // Not a named import: Node 20's node:module has no such export, and a named import would not link.
+  return (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
 }
 
 function wanted(env: NodeJS.ProcessEnv): boolean {

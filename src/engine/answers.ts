@@ -36,8 +36,13 @@ export function sameAnswer(question: Question | undefined, given: string | numbe
   return question ? normalise(question, given) === normalise(question, journaled) : String(given) === String(journaled);
 }
 
+/** A yes/no answer as given: a boolean (an answers file) or its words (a flag: yes, no, true, false). */
+export function isYes(value: unknown): boolean {
+  return typeof value === 'boolean' ? value : /^(true|yes)$/i.test(String(value));
+}
+
 function normalise(question: Question, value: string | number | boolean): string | number | boolean {
-  if (question.kind === 'confirm') return typeof value === 'boolean' ? value : /^(true|yes)$/i.test(String(value));
+  if (question.kind === 'confirm') return isYes(value);
   if (question.kind === 'number') return Number(value);
   return String(value);
 }
