@@ -34,7 +34,7 @@ describe.skipIf(!hasTmux)('Rehearse in the sandbox, in a terminal', () => {
   });
   afterAll(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   function tmux(...args: string[]): string {

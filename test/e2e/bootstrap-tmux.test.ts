@@ -53,7 +53,7 @@ describe.skipIf(!hasTmux).each([
   });
   afterAll(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
-    rmSync(home, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   it('asks, shows the password once, shows the QR code, takes the codes, and sets everything up', async () => {

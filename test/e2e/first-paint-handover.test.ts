@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const BIN = join(process.cwd(), 'dist', 'slipway.js');
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const home = mkdtempSync(join(tmpdir(), 'slipway-handover-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 /** The chunks the terminal receives until `until` appears after a clear, then `q`. */
 function chunksUntilInk(): Promise<string[]> {

@@ -43,7 +43,7 @@ describe.skipIf(!ready)('the sandbox journey: publish → rollout → a failure 
   afterEach(() => term?.stop());
   afterAll(() => {
     spawnSync(process.execPath, [join(ROOT, 'dist', 'slipway.js'), 'sandbox', 'reset', '--sandbox-name', 'journey', '--yes'], { env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: stateHome() } });
-    rmSync(home, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   /** Runs slipway in the app's folder with nothing of this machine's AWS setup; resolves with the screen at exit. */

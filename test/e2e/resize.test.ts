@@ -31,7 +31,7 @@ describe.skipIf(!hasTmux)('resize (tmux)', () => {
   });
   afterAll(() => {
     tmux('kill-server');
-    rmSync(home, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   // The header's top border spans the terminal exactly: ╭ + ─… + ╮.
@@ -67,7 +67,7 @@ describe.skipIf(!hasScript)('scrollback (raw terminal bytes)', () => {
       expect(run.stdout).toContain('\u001B[2J');
       expect(run.stdout).not.toContain('\u001B[3J');
     } finally {
-      rmSync(home, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     }
   });
 });

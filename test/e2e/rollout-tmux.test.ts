@@ -33,7 +33,7 @@ describe.skipIf(!Terminal.available())('rollout through the binary (tmux, sandbo
     await publishImage(sandbox, app, 'v1');
   });
   afterEach(() => term?.stop());
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
   function slipway(args: string, [width, height] = [110, 40]): void {
     term = new Terminal(`slipway-rollout-${process.pid}-${++session}`);

@@ -63,7 +63,9 @@ describe.skipIf(!hasTmux)('slipway in a real terminal (tmux)', () => {
         if (socketPath) rmSync(socketPath, { force: true });
       }
     }
-    if (work) rmSync(work, { recursive: true, force: true });
+    // A slipway still exiting as its tmux server goes may write Node's compile cache into the HOME
+    // being removed (ENOTEMPTY): removal is retried, as for any folder a process may still be writing.
+    if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   function tmux(...args: string[]): string {
