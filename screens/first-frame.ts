@@ -5,7 +5,8 @@ import { awsCredentialsFound, sandboxHeader } from '../src/cli/home-sandbox.js';
 import { unfinishedRuns } from '../src/cli/runs.js';
 import { keepCompileCache } from '../src/cli/compile-cache.js';
 import { homeKey, splitKeys } from './early-keys.js';
-import { homeItems, paintHome } from './first-paint.js';
+import { homeItems } from '../src/session/home-menu.js';
+import { paintHome } from './first-paint.js';
 import { enterAlternateScreen, type AlternateScreen } from './terminal.js';
 
 /** Where the first frame's menu stood when ink took over. */

@@ -1,40 +1,5 @@
-import type { FlowEntry } from '../src/cli/flows.js';
-import { NO_CREDENTIALS_REASON, SANDBOX_ENTRY } from '../src/cli/home-sandbox.js';
-import { describeRun, type RunListing } from '../src/cli/runs.js';
-
-/** How many home menu entries show at once: every flow, the sandbox and Quit fit in a 24-row terminal. */
-export const HOME_MENU_ROWS = 12;
-
-/** One entry of the home menu, as both the first paint and the ink home screen show it. */
-export interface HomeItem {
-  value: string;
-  label: string;
-  hint?: string;
-}
-
-export interface HomeMenuInput {
-  runs: RunListing[];
-  flows: FlowEntry[];
-  /** `slipway resume` shows only the unfinished runs. */
-  runsOnly?: boolean;
-  /** The sandbox the home screen rehearses in (the SANDBOX badge); no "Rehearse" entry then. */
-  sandbox?: string;
-  /** No AWS credentials found: the sandbox entry comes first, with the reason. */
-  noCredentials?: boolean;
-}
-
-/** The home menu's entries, in order: one list for the first paint, its early keys and ink. */
-export function homeItems({ runs, flows, runsOnly = false, sandbox, noCredentials = false }: HomeMenuInput): HomeItem[] {
-  const offerSandbox = !runsOnly && !sandbox;
-  const sandboxItem = { value: 'sandbox', ...SANDBOX_ENTRY };
-  return [
-    ...(offerSandbox && noCredentials ? [sandboxItem] : []),
-    ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
-    ...(runsOnly ? [] : flows.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
-    ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
-    { value: 'quit', label: 'Quit' },
-  ];
-}
+import { NO_CREDENTIALS_REASON } from '../src/cli/home-sandbox.js';
+import { HOME_MENU_ROWS, homeItems, type HomeMenuInput } from '../src/session/home-menu.js';
 
 /** The first visible row of a menu of `count` entries showing `rows` at once, with `index` focused. */
 export function menuWindowStart(index: number, count: number, rows: number): number {

@@ -1,16 +1,10 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
-import type { CliArgs } from '../src/cli/args.js';
-import { givenAnswers } from '../src/cli/answers-file.js';
-import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
+import { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import { runExitCode } from '../src/cli/exit-code.js';
-import { makeRuntime } from '../src/cli/runtime.js';
-import { argsForResume, runMeta } from '../src/cli/runs.js';
-import { readJournal } from '../src/engine/journal.js';
 import { CancelledError, ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
-import type { RunEvent, RunResult } from '../src/engine/events.js';
-import { runFlow } from '../src/engine/runner.js';
+import type { RunResult } from '../src/engine/events.js';
 import { outcomeHeadline, setAsideNotice } from '../src/present/outcome.js';
+import type { RunRequest, Session } from '../src/session/session.js';
 import { ErrorPanel } from './error-panel.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
@@ -23,57 +17,32 @@ import { StepList } from './step-list.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface FlowScreenProps {
-  flowName: string;
-  journalPath?: string;
-  region?: string;
-  args: CliArgs;
-  env: NodeJS.ProcessEnv;
+  session: Session;
+  request: RunRequest;
   broker: PromptBroker;
-  /** The flows this screen can run (the registry; tests pass their own). */
-  flows?: FlowEntry[];
-  onExit(code: number, events: RunEvent[]): void;
-  /** Back to the home screen, with this run's events (printed with the others when slipway ends). */
-  onHome(events: RunEvent[]): void;
+  onExit(code: number): void;
+  /** Back to the home screen (this run's events stay in the session's record). */
+  onHome(): void;
 }
 
 /**
- * State container for one run: starts the runner, folds its events into the view, owns Ctrl-C
+ * One run on screen: hands the request to the session, folds its events into the view, owns Ctrl-C
  * (first press cancels the step and keeps the journal, the second leaves with 130).
  */
-export function FlowScreen({ flowName, journalPath, region, args, env, broker, flows = FLOWS, onExit, onHome }: FlowScreenProps) {
-  const findFlow = (name: string) => flows.find((f) => f.name === name);
-  const [view, dispatch] = useReducer(reduceRunView, initialRunView(findFlow(flowName)?.label ?? flowName));
+export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScreenProps) {
+  const entry = session.flows.find((f) => f.name === request.flow);
+  const [view, dispatch] = useReducer(reduceRunView, initialRunView(entry?.label ?? request.flow));
   const [fatal, setFatal] = useState<{ error: ErrorReport; code: number }>();
   const [cancelling, setCancelling] = useState(false);
   const controller = useMemo(() => new AbortController(), []);
-  const events = useRef<RunEvent[]>([]);
   const prompt = useSyncExternalStore(broker.subscribe, broker.getSnapshot);
   const { rows, columns } = useTerminalSize();
-  // A resumed run starts as it was first started (its sandbox, its profile), whatever was typed now.
-  const runArgs = useMemo(() => (journalPath ? argsForResume(args, readJournal(journalPath).meta) : args), [args, journalPath]);
-  const runtime = useMemo(() => safely(() => makeRuntime(runArgs, env, region)), [runArgs, env, region]);
+  const prepared = useMemo(() => safely(() => session.prepare(request)), [session, request]);
 
   useEffect(() => {
     (async () => {
-      const entry = findFlow(flowName);
-      if (!entry) throw new UsageError(`This slipway does not know the flow "${flowName}".`, { fix: 'Update slipway, or discard the run from the home screen.' });
-      if (!runtime.value) throw runtime.error;
-      const given = givenAnswers(args);
-      const flow = await entry.load(runtime.value);
-      await runFlow({
-        flow,
-        given,
-        prompter: broker,
-        cancel: controller.signal,
-        acceptDefaults: args.yes,
-        journalPath,
-        env,
-        meta: runMeta(runArgs),
-        emit: (event) => {
-          events.current.push(event);
-          dispatch(event);
-        },
-      });
+      if (!prepared.value) throw prepared.error;
+      await session.run(prepared.value, { prompter: broker, cancel: controller.signal, emit: dispatch });
     })().catch((error: unknown) => {
       // Ctrl-C while the questions were asked: nothing was started, nothing to resume.
       if (error instanceof CancelledError) setFatal({ error: { message: 'Cancelled before anything was done.' }, code: ExitCode.cancelled });
@@ -82,20 +51,21 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
     return () => controller.abort();
   }, []);
 
+  const runtime = prepared.value?.runtime;
   const finished = view.result !== undefined || fatal !== undefined;
   const code = fatal?.code ?? (view.result ? runExitCode(view.result) : ExitCode.failed);
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
-      if (finished || cancelling) return onExit(finished ? code : ExitCode.cancelled, events.current);
+      if (finished || cancelling) return onExit(finished ? code : ExitCode.cancelled);
       setCancelling(true);
       controller.abort();
       broker.cancel();
       return;
     }
     if (!finished || prompt) return;
-    if (input === 'q' || key.return) onExit(code, events.current);
-    else if (input === 'h') onHome(events.current);
+    if (input === 'q' || key.return) onExit(code);
+    else if (input === 'h') onHome();
   });
 
   const failures = view.steps.flatMap((s) => (s.status === 'failed' && s.error ? [{ title: s.title, error: s.error }] : []));
@@ -109,7 +79,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
 
   const header = (
-    <Header title={view.title} profile={runtime.value?.aws.profile} account={view.account} region={view.target.region ?? runtime.value?.aws.region} endpoint={runtime.value?.aws.endpoint} sandbox={runArgs.sandbox} />
+    <Header title={view.title} profile={runtime?.aws.profile} account={view.account} region={view.target.region ?? runtime?.aws.region} endpoint={runtime?.aws.endpoint} sandbox={prepared.value?.args.sandbox ?? session.args.sandbox} />
   );
   if (prompt?.kind === 'text' && prompt.ask.details && !cancelling) {
     // A typed confirmation gets the screen for what it approves: header, the plan, the question, the
@@ -148,7 +118,7 @@ export function FlowScreen({ flowName, journalPath, region, args, env, broker, f
       ) : (
         // Once finished, the warnings and errors stay — and all of it for a flow whose output is the
         // point (`slipway run`: the task's own log).
-        <LivePane log={findFlow(flowName)?.keepsOutput ? view.log : view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />
+        <LivePane log={entry?.keepsOutput ? view.log : view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />
       )}
       <ErrorPanel failures={failures} maxShown={maxFailures} />
       {prompt && !cancelling ? (

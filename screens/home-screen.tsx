@@ -5,7 +5,7 @@ import { NO_CREDENTIALS_REASON } from '../src/cli/home-sandbox.js';
 import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
-import { HOME_MENU_ROWS, homeItems } from './first-paint.js';
+import { HOME_MENU_ROWS, homeItems } from '../src/session/home-menu.js';
 import { SelectList } from './prompts/select-list.js';
 
 export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'sandbox' } | { kind: 'quit' };

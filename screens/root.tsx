@@ -1,57 +1,39 @@
-import { useMemo, useRef, useState } from 'react';
-import type { CliArgs } from '../src/cli/args.js';
-import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
-import { awsCredentialsFound, DEFAULT_SANDBOX, sandboxHeader } from '../src/cli/home-sandbox.js';
-import { unfinishedRuns, describeRun, isBroken } from '../src/cli/runs.js';
-import { discardRun } from '../src/engine/journal.js';
+import { useState } from 'react';
+import { sandboxHeader } from '../src/cli/home-sandbox.js';
 import { ExitCode } from '../src/engine/errors.js';
-import type { RunEvent } from '../src/engine/events.js';
+import type { RunRequest, Session } from '../src/session/session.js';
 import { FlowScreen } from './flow-screen.js';
 import { HomeScreen, type HomeChoice } from './home-screen.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 
-export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number; selected?: string; chosen?: boolean } | { kind: 'flow'; flow: string; journalPath?: string; region?: string; key: number };
+export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number; selected?: string; chosen?: boolean } | { kind: 'flow'; request: RunRequest; key: number };
 
 export interface RootProps {
-  args: CliArgs;
-  env: NodeJS.ProcessEnv;
+  session: Session;
   initial: Screen;
   broker: PromptBroker;
   profile?: string;
   region?: string;
-  flows?: FlowEntry[];
-  onExit(code: number, events: RunEvent[]): void;
+  /** The wizard ends with this exit code; the session's record is what is printed after it. */
+  onExit(code: number): void;
 }
 
-/** Owns navigation between home and a run, and the exit of the whole app. */
-export function Root({ args: given, env, initial, broker, profile, region, flows = FLOWS, onExit }: RootProps) {
+/** Navigation between home and a run; what either does is the session's. */
+export function Root({ session, initial, broker, profile, region, onExit }: RootProps) {
   const [screen, setScreen] = useState<Screen>(initial);
-  const [runs, setRuns] = useState(() => unfinishedRuns(env));
-  // "Rehearse in the sandbox" switches the home screen, and every flow started from it, to the sandbox.
-  const [sandbox, setSandbox] = useState(given.sandbox);
-  const args = useMemo(() => (sandbox === given.sandbox ? given : { ...given, sandbox }), [given, sandbox]);
-  const [noCredentials] = useState(() => !given.sandbox && !awsCredentialsFound(env, given.profile));
-  const shown = sandbox ? sandboxHeader(args) : { profile, region };
-  // Every run's events since slipway started, so what is printed on the normal screen at the end is
-  // the record of all of them, not only of the last.
-  const history = useRef<RunEvent[]>([]);
-  const exitWith = (code: number, events: RunEvent[] = []) => onExit(code, [...history.current, ...events]);
+  const [runs, setRuns] = useState(() => session.runs());
+  const shown = session.sandbox ? sandboxHeader(session.args) : { profile, region };
 
   if (screen.kind === 'flow') {
     return (
       <FlowScreen
         key={screen.key}
-        flowName={screen.flow}
-        journalPath={screen.journalPath}
-        region={screen.region}
-        args={args}
-        env={env}
+        session={session}
+        request={screen.request}
         broker={broker}
-        flows={flows}
-        onExit={exitWith}
-        onHome={(events) => {
-          history.current.push(...events);
-          setRuns(unfinishedRuns(env));
+        onExit={onExit}
+        onHome={() => {
+          setRuns(session.runs());
           setScreen({ kind: 'home' });
         }}
       />
@@ -61,24 +43,25 @@ export function Root({ args: given, env, initial, broker, profile, region, flows
   const choose = (choice: HomeChoice) => {
     switch (choice.kind) {
       case 'quit':
-        return exitWith(ExitCode.ok);
+        return onExit(ExitCode.ok);
       case 'sandbox':
-        setSandbox(DEFAULT_SANDBOX);
-        return setScreen({ kind: 'home', notice: `Sandbox "${DEFAULT_SANDBOX}": what you start now runs against a simulated AWS account on this machine.`, key: Date.now() });
+        return setScreen({ kind: 'home', notice: session.enterSandbox(), key: Date.now() });
       case 'flow':
-        return setScreen({ kind: 'flow', flow: choice.flow, key: Date.now() });
+        return setScreen({ kind: 'flow', request: { flow: choice.flow }, key: Date.now() });
       case 'resume':
-        if (!isBroken(choice.run)) setScreen({ kind: 'flow', flow: choice.run.flow, journalPath: choice.run.path, region: choice.run.target.region, key: Date.now() });
-        return;
+        try {
+          return setScreen({ kind: 'flow', request: session.resumeRequest(choice.run), key: Date.now() });
+        } catch (error) {
+          return setScreen({ kind: 'home', runsOnly: screen.runsOnly, notice: error instanceof Error ? error.message : String(error), key: Date.now() });
+        }
       case 'discard': {
         let notice: string;
         try {
-          discardRun(choice.run.path);
-          notice = `Discarded ${describeRun(choice.run)}.`;
+          notice = session.discard(choice.run);
         } catch (error) {
           notice = error instanceof Error ? error.message : String(error);
         }
-        setRuns(unfinishedRuns(env));
+        setRuns(session.runs());
         return setScreen({ kind: 'home', runsOnly: screen.runsOnly, notice, key: Date.now() });
       }
     }
@@ -88,13 +71,13 @@ export function Root({ args: given, env, initial, broker, profile, region, flows
     <HomeScreen
       key={screen.key}
       runs={runs}
-      flows={flows}
+      flows={session.flows}
       runsOnly={screen.runsOnly}
       profile={shown.profile}
       region={shown.region}
       notice={screen.notice}
-      sandbox={sandbox}
-      noCredentials={noCredentials}
+      sandbox={session.sandbox}
+      noCredentials={session.noCredentials}
       selected={screen.selected}
       chosen={screen.chosen}
       onChoose={choose}

@@ -3,8 +3,7 @@ import type { CliArgs } from '../src/cli/args.js';
 import { resolveAwsSettings } from '../src/aws/settings.js';
 import { createLineRenderer } from '../src/console/line-renderer.js';
 import { ExitCode } from '../src/engine/errors.js';
-import type { RunEvent } from '../src/engine/events.js';
-import { unfinishedRuns } from '../src/cli/runs.js';
+import { Session } from '../src/session/session.js';
 import { Root, type Screen } from './root.js';
 import { PromptBroker } from './state/prompt-broker.js';
 import type { FirstFrame } from './first-frame.js';
@@ -16,7 +15,8 @@ import { enterAlternateScreen } from './terminal.js';
  */
 export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.env, painted?: FirstFrame): Promise<number> {
   const early = painted?.handOver();
-  const screen = initialScreen(args, env);
+  const session = new Session(args, env);
+  const screen = initialScreen(session);
   if (typeof screen === 'number') return screen;
   // Where the first frame's keys left the home menu: ink starts there (and opens what Enter chose).
   const initial: Screen = screen.kind === 'home' && early ? { ...screen, selected: early.selected, chosen: early.chosen } : screen;
@@ -26,7 +26,8 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
 
   return new Promise<number>((resolve) => {
     let finished = false;
-    const finish = (code: number, events: RunEvent[]) => {
+    // The record printed on the normal screen is every run's of this session, not only the last one's.
+    const finish = (code: number) => {
       if (finished) return;
       finished = true;
       process.stdout.off('resize', clearOnResize);
@@ -34,7 +35,7 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
       keepScrollback.release();
       terminal.restore();
       const print = createLineRenderer((line) => process.stdout.write(`${line}\n`));
-      for (const event of events) print(event);
+      for (const event of session.record) print(event);
       resolve(code);
     };
     // SIGTERM/SIGHUP (a closed terminal, `kill`) or a SIGINT from outside (keyboard Ctrl-C arrives as
@@ -47,29 +48,30 @@ export async function startTui(args: CliArgs, env: NodeJS.ProcessEnv = process.e
     const keepScrollback = withoutScrollbackClearing(process.stdout, painted ? '\u001B[H\u001B[2J' : '');
     process.stdout.on('resize', clearOnResize);
     terminal.onSignal((_signal, exitCode) => {
-      finish(exitCode, []);
+      finish(exitCode);
       process.exit(exitCode);
     });
 
-    const app = render(<Root args={args} env={env} initial={initial} broker={broker} profile={aws.profile} region={aws.region} onExit={finish} />, {
+    const app = render(<Root session={session} initial={initial} broker={broker} profile={aws.profile} region={aws.region} onExit={finish} />, {
       exitOnCtrlC: false,
       patchConsole: true,
     });
-    app.waitUntilExit().catch(() => finish(ExitCode.failed, []));
+    app.waitUntilExit().catch(() => finish(ExitCode.failed));
   });
 }
 
-function initialScreen(args: CliArgs, env: NodeJS.ProcessEnv): Screen | number {
+function initialScreen(session: Session): Screen | number {
+  const { args } = session;
   if (args.command === 'resume') {
     if (args.rest[0] === undefined) return { kind: 'home', runsOnly: true };
-    const run = unfinishedRuns(env)[Number(args.rest[0]) - 1];
-    if (!run || 'broken' in run) {
+    try {
+      return { kind: 'flow', request: session.resumeRequest(session.runByNumber(args.rest[0])), key: 0 };
+    } catch (error) {
       process.stderr.write(`slipway: there is no resumable run number ${args.rest[0]} (see \`slipway resume --list\`).\n`);
       return ExitCode.usage;
     }
-    return { kind: 'flow', flow: run.flow, journalPath: run.path, region: run.target.region, key: 0 };
   }
-  if (args.command !== 'home') return { kind: 'flow', flow: args.command, key: 0 };
+  if (args.command !== 'home') return { kind: 'flow', request: { flow: args.command }, key: 0 };
   return { kind: 'home' };
 }
 

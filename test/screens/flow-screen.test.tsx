@@ -4,9 +4,9 @@ import { parseCli } from '../../src/cli/args.js';
 import type { FlowEntry } from '../../src/cli/flows.js';
 import { unfinishedRuns } from '../../src/cli/runs.js';
 import { CancelledError, SlipwayError } from '../../src/engine/errors.js';
-import type { RunEvent } from '../../src/engine/events.js';
 import { readJournal } from '../../src/engine/journal.js';
 import type { Flow, Step } from '../../src/engine/types.js';
+import { Session } from '../../src/session/session.js';
 import { FlowScreen } from '../../screens/flow-screen.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
 import { KEY, plain, press, useTempEnv, type, waitFor, waitForFrame } from './support.js';
@@ -41,13 +41,14 @@ function step(id: string, title: string, apply: Step['apply']): Step & { applied
 
 function renderFlow(flow: Flow) {
   const flows: FlowEntry[] = [{ name: 'test', label: 'Test', description: 'a flow made for this test', load: async () => flow }];
-  const onExit = vi.fn<(code: number, events: RunEvent[]) => void>();
+  const onExit = vi.fn<(code: number) => void>();
   const onHome = vi.fn();
   const broker = new PromptBroker();
+  const session = new Session(parseCli(['doctor']), temp.env, flows);
   const app = render(
-    <FlowScreen flowName="test" args={parseCli(['doctor'])} env={temp.env} broker={broker} flows={flows} onExit={onExit} onHome={onHome} />,
+    <FlowScreen session={session} request={{ flow: 'test' }} broker={broker} onExit={onExit} onHome={onHome} />,
   );
-  return { ...app, onExit, onHome, broker };
+  return { ...app, onExit, onHome, broker, session };
 }
 
 /** Finds the line of the step list that holds `title`. */
@@ -60,7 +61,7 @@ describe('FlowScreen', () => {
     const account = step('account', 'Look up the account', async () => ({ account: '123456789012' }));
     const name = step('name', 'Name the app', async (c) => ({ appName: await c.prompter.text({ id: 'app-name', message: 'App name', validate: (v) => (/^[a-z]+$/.test(v) ? undefined : 'Lower-case letters only.') }) }));
     const create = step('create', 'Create the thing', async (c) => ({ thing: `thing-${String(c.outputs.name?.appName)}` }));
-    const { lastFrame, stdin, onExit, onHome } = renderFlow(testFlow([account, name, create]));
+    const { lastFrame, stdin, onExit, onHome, session } = renderFlow(testFlow([account, name, create]));
 
     let frame = await waitForFrame(lastFrame, 'App name:');
     expect(frame).toContain('slipway · Test flow');
@@ -90,9 +91,9 @@ describe('FlowScreen', () => {
 
     await press(stdin, 'q');
     await waitFor(() => onExit.mock.calls.length > 0, () => 'onExit after q');
-    const [code, events] = onExit.mock.calls[0]!;
+    const [code] = onExit.mock.calls[0]!;
     expect(code).toBe(0);
-    const finished = events.find((e) => e.type === 'run-finished');
+    const finished = session.record.find((e) => e.type === 'run-finished');
     expect(finished?.type === 'run-finished' && finished.result.status).toBe('done');
     expect(finished?.type === 'run-finished' && finished.result.outputs.name).toEqual({ appName: 'shop' });
     expect(onHome).not.toHaveBeenCalled();
@@ -185,7 +186,7 @@ describe('FlowScreen', () => {
     });
     for (const keepsOutput of [true, false]) {
       const flows: FlowEntry[] = [{ name: 'test', label: 'Test', description: 'a flow made for this test', keepsOutput, load: async () => testFlow([talk()]) }];
-      const app = render(<FlowScreen flowName="test" args={parseCli(['doctor'])} env={temp.env} broker={new PromptBroker()} flows={flows} onExit={vi.fn()} onHome={vi.fn()} />);
+      const app = render(<FlowScreen session={new Session(parseCli(['doctor']), temp.env, flows)} request={{ flow: 'test' }} broker={new PromptBroker()} onExit={vi.fn()} onHome={vi.fn()} />);
       const frame = await waitForFrame(app.lastFrame, 'Done in');
       expect(frame).toContain('careful: 1 table was empty');
       expect(frame.includes('migrated 3 tables')).toBe(keepsOutput);

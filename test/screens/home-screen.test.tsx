@@ -8,8 +8,8 @@ import { unfinishedRuns, type RunListing } from '../../src/cli/runs.js';
 import { Journal } from '../../src/engine/journal.js';
 import { journalsDir } from '../../src/engine/paths.js';
 import { HomeScreen, type HomeChoice } from '../../screens/home-screen.js';
+import { Session } from '../../src/session/session.js';
 import { Root } from '../../screens/root.js';
-import type { RunEvent } from '../../src/engine/events.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { KEY, plain, press, useTempEnv, waitFor, waitForFrame } from './support.js';
@@ -178,7 +178,7 @@ describe('Root on the home screen', () => {
     expect(existsSync(run.path)).toBe(true);
     const onExit = vi.fn();
     // Credentials in the environment: the run, not the sandbox, is offered first.
-    const app = render(<Root args={parseCli([])} env={{ ...temp.env, AWS_PROFILE: 'dev' }} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={FLOWS} onExit={onExit} />);
+    const app = render(<Root session={new Session(parseCli([]), { ...temp.env, AWS_PROFILE: 'dev' }, FLOWS)} initial={{ kind: 'home' }} broker={new PromptBroker()} onExit={onExit} />);
     await waitForFrame(app.lastFrame, 'Unfinished runs (1)');
     await press(app.stdin, KEY.enter);
     await waitForFrame(app.lastFrame, '❯ Resume it');
@@ -224,8 +224,9 @@ describe('the record printed when slipway ends', () => {
         steps: [{ id: 'look', title: `Look at ${name}`, check: true, probe: async () => ({ seen: name }), apply: async () => ({ seen: name }) }],
       }),
     });
-    const onExit = vi.fn<(code: number, events: RunEvent[]) => void>();
-    const app = render(<Root args={parseCli([])} env={{ ...temp.env, AWS_PROFILE: 'dev' }} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={[quick('alpha'), quick('beta')]} onExit={onExit} />);
+    const onExit = vi.fn<(code: number) => void>();
+    const session = new Session(parseCli([]), { ...temp.env, AWS_PROFILE: 'dev' }, [quick('alpha'), quick('beta')]);
+    const app = render(<Root session={session} initial={{ kind: 'home' }} broker={new PromptBroker()} onExit={onExit} />);
     await waitForFrame(app.lastFrame, '❯ Flow alpha (slipway alpha)');
     await press(app.stdin, KEY.enter);
     await waitForFrame(app.lastFrame, 'Done in');
@@ -239,7 +240,8 @@ describe('the record printed when slipway ends', () => {
     await waitForFrame(app.lastFrame, 'slipway · home');
     await press(app.stdin, 'q');
     await waitFor(() => onExit.mock.calls.length > 0, () => 'onExit after q');
-    const [code, events] = onExit.mock.calls[0]!;
+    const [code] = onExit.mock.calls[0]!;
+    const events = session.record;
     expect(code).toBe(0);
     expect(events.flatMap((e) => (e.type === 'run-started' ? [e.flow] : []))).toEqual(['alpha', 'beta']);
     expect(events.filter((e) => e.type === 'run-finished')).toHaveLength(2);
@@ -286,7 +288,7 @@ describe('Rehearse in the sandbox', () => {
         throw new Error('stopped here by the test');
       },
     }));
-    const app = render(<Root args={parseCli([])} env={temp.env} initial={{ kind: 'home' }} broker={new PromptBroker()} flows={flows} profile="default" region="eu-west-1" onExit={() => {}} />);
+    const app = render(<Root session={new Session(parseCli([]), temp.env, flows)} initial={{ kind: 'home' }} broker={new PromptBroker()} profile="default" region="eu-west-1" onExit={() => {}} />);
     const before = await waitForFrame(app.lastFrame, '❯ Rehearse in the sandbox');
     expect(before).toContain(REASON);
     expect(before).not.toContain('SANDBOX');

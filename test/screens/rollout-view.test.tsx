@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import type { FlowEntry } from '../../src/cli/flows.js';
-import type { RunEvent } from '../../src/engine/events.js';
+import { Session } from '../../src/session/session.js';
 import { rolloutFlow } from '../../flows/rollout/index.js';
 import { FlowScreen } from '../../screens/flow-screen.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
@@ -14,9 +14,9 @@ const world = useRolloutWorlds();
 /** The real rollout flow in the wizard's flow screen, against the sandbox. */
 function renderRollout(w: RolloutWorld, ...flags: string[]) {
   const flows: FlowEntry[] = [{ name: 'rollout', label: 'Roll out', description: 'test', load: async () => rolloutFlow(w.runtime) }];
-  const onExit = vi.fn<(code: number, events: RunEvent[]) => void>();
+  const onExit = vi.fn<(code: number) => void>();
   const args = parseCli(['rollout', '--env', 'dev', '--region', 'us-east-1', '--app', 'todo', '--yes', ...flags]);
-  const app = render(<FlowScreen flowName="rollout" args={args} env={w.env} broker={new PromptBroker()} flows={flows} onExit={onExit} onHome={vi.fn()} />);
+  const app = render(<FlowScreen session={new Session(args, w.env, flows)} request={{ flow: 'rollout' }} broker={new PromptBroker()} onExit={onExit} onHome={vi.fn()} />);
   return { ...app, onExit };
 }
 
