@@ -38,12 +38,14 @@ function TextQuestion({ request }: { request: Extract<PromptRequest, { kind: 'te
   };
   return (
     <Box flexDirection="column">
-      <Box>
+      {/* One paragraph, not a row of boxes: a question longer than the terminal is wide wraps whole, and
+          what is typed follows it (a row would squeeze both into columns and cut the question's end). */}
+      <Text>
         <Text bold>{request.ask.message}</Text>
         {request.ask.default !== undefined && !request.masked ? <Text dimColor>{request.ask.default === '' ? ' (optional)' : ` (${request.ask.default})`}</Text> : null}
         <Text bold>{': '}</Text>
         <TextInput masked={request.masked} onSubmit={submit} />
-      </Box>
+      </Text>
       {problem ? <Text color="red">{`  ${problem}`}</Text> : null}
     </Box>
   );

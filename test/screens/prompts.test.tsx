@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import { useSyncExternalStore } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,27 @@ describe('PromptBroker + PromptArea', () => {
     stdin.write('xy\u0015prod\r');
     await waitFor(() => answer.settled, () => 'the answer to resolve');
     expect(answer).toEqual({ settled: true, value: 'prod' });
+  });
+
+  it('text: a question wider than the terminal wraps whole, and what is typed follows it (at 80 columns)', async () => {
+    const broker = new PromptBroker();
+    // As the flow screen places a question: in a padded box, here one 80 columns wide.
+    function Narrow() {
+      const request = useSyncExternalStore(broker.subscribe, broker.getSnapshot);
+      return <Box width={80} paddingX={1}>{request ? <PromptArea request={request} /> : <Text>no question</Text>}</Box>;
+    }
+    const { lastFrame, stdin } = render(<Narrow />);
+    const message = 'Command to run once in a task of this environment (e.g. ./manage.py migrate)';
+    const answer = track(broker.text({ id: 'command', message }));
+    // Its last characters were cut: the question squeezed into a column beside the input.
+    let frame = await waitForFrame(lastFrame, 'Command to run');
+    expect(frame.split('\n')[0]).toBe(` ${message}:`);
+    await type(stdin, "sh -c 'echo migrating; exit 3'");
+    frame = await waitForFrame(lastFrame, "exit 3'");
+    expect(frame.split('\n').map((line) => line.trimEnd())).toEqual([` ${message}:`, " sh -c 'echo migrating; exit 3'"]);
+    await press(stdin, KEY.enter);
+    await waitFor(() => answer.settled, () => 'the answer');
+    expect(answer.value).toBe("sh -c 'echo migrating; exit 3'");
   });
 
   it('text: an empty answer is refused unless there is a default, which is then taken', async () => {
