@@ -16,7 +16,8 @@ export const accountAlias: Step<BootstrapContext> = {
       if (c.names.accountAlias && existing[0] !== c.names.accountAlias) c.report.log(`The account already has the alias "${existing[0]}"; keeping it.`, 'warn');
       return { alias: existing[0] };
     }
-    return c.names.accountAlias ? undefined : { alias: '' };
+    // None asked for and none there: nothing to do, and nothing to call "already in place".
+    return c.names.accountAlias ? undefined : { alias: '', required: false };
   },
   async apply(c) {
     let alias = c.names.accountAlias;

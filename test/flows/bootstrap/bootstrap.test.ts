@@ -27,7 +27,8 @@ describe('slipway bootstrap against the sandbox account', () => {
     expect(state.ec2.keyPairs['us-east-1']?.admin).toBeDefined();
     expect(state.iam.users.alice?.loginProfile?.passwordResetRequired).toBe(true);
     expect(state.iam.users.alice?.accessKeys).toHaveLength(1);
-    expect(how).toMatchObject({ identity: 'checked', 'admin-role': 'applied', verify: 'applied', 'key-pair': 'applied' });
+    // No alias asked for (the newcomer's empty answer) and none there: not needed, not "already in place".
+    expect(how).toMatchObject({ identity: 'checked', 'account-alias': 'not-needed', 'admin-role': 'applied', verify: 'applied', 'key-pair': 'applied' });
 
     const config = readFileSync(w.env.AWS_CONFIG_FILE ?? '', 'utf8');
     expect(config).toContain('[profile acme]');
@@ -59,7 +60,8 @@ describe('slipway bootstrap against the sandbox account', () => {
     expect(result.status).toBe('done');
     expect(calls.total).toBeGreaterThan(10);
     expect(calls.mutating).toBe(0);
-    expect(new Set(Object.values(how))).toEqual(new Set(['checked', 'found']));
+    expect(new Set(Object.values(how))).toEqual(new Set(['checked', 'found', 'not-needed']));
+    expect(how['account-alias']).toBe('not-needed');
     // The questions are asked again (a new run), but nothing that needs a person's device or eyes.
     expect(person.asked.filter((a) => ['qr', 'secret', 'mfa-code-1'].includes(a) || a.startsWith('mfa:'))).toEqual([]);
   });
