@@ -3,7 +3,7 @@ import { ArgsError, commandOf, parseCli } from '../src/cli/args.js';
 import { commandHelp, mainHelp } from '../src/cli/help.js';
 import { showFirstFrame } from '../screens/first-frame.js';
 import { givenAnswers } from '../src/cli/answers-file.js';
-import { FLOWS, findFlow } from '../src/cli/flows.js';
+import { COMMANDS, FLOWS, findCommand, findFlow } from '../src/cli/flows.js';
 import { chooseMode } from '../src/cli/mode.js';
 import { validateGivenAnswers } from '../src/engine/answers.js';
 import { printError } from '../src/cli/print-error.js';
@@ -43,13 +43,13 @@ async function main(argv: string[]): Promise<number> {
     if (!(error instanceof ArgsError)) throw error;
     // A mistake in a known command's flags points at that command's help, not at everything.
     const command = commandOf(argv);
-    const flow = command === undefined ? undefined : findFlow(command);
-    process.stderr.write(`slipway: ${error.message}\n${flow ? `Its flags: slipway ${flow.name} --help\n` : `\n${mainHelp(FLOWS)}`}`);
+    const flow = command === undefined ? undefined : (findFlow(command) ?? findCommand(command));
+    process.stderr.write(`slipway: ${error.message}\n${flow ? `Its flags: slipway ${flow.name} --help\n` : `\n${mainHelp(FLOWS, COMMANDS)}`}`);
     return ExitCode.usage;
   }
   if (args.help) {
-    const flow = findFlow(args.command);
-    process.stdout.write(flow ? commandHelp(flow) : mainHelp(FLOWS));
+    const flow = findFlow(args.command) ?? findCommand(args.command);
+    process.stdout.write(flow ? commandHelp(flow) : mainHelp(FLOWS, COMMANDS));
     return ExitCode.ok;
   }
   if (args.version) {
@@ -59,10 +59,17 @@ async function main(argv: string[]): Promise<number> {
   const mode = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
   try {
     // Bad answers on the command line are refused here, before any screen or journal exists.
-    const entry = findFlow(args.command);
+    const command = findCommand(args.command);
+    const entry = findFlow(args.command) ?? command;
     if (entry?.questions) validateGivenAnswers(entry.questions, givenAnswers(args));
     await entry?.checkGiven?.(givenAnswers(args), process.cwd());
     enableCompileCache(process.env);
+    // A command that is not a flow (`slipway logs`) prints its lines in every mode: no wizard, no journal.
+    if (command) {
+      const code = await command.start(args);
+      if (code !== ExitCode.usage) keepCompileCache(process.env);
+      return code;
+    }
     if (mode === 'tui') {
       // The home screen is painted before the ink front end is loaded (see screens/first-paint.ts).
       const painted = args.command === 'home' ? showFirstFrame(args, process.env) : undefined;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { findFlow } from './flows.js';
+import { findCommand, findFlow } from './flows.js';
 
 /**
  * The command line, parsed with Node's own parseArgs (strict: an unknown flag is an error, not a
@@ -63,7 +63,7 @@ export function parseCli(given: string[]): CliArgs {
   // First pass, tolerant, only to find the command; the second knows that command's flags.
   const first = commandOf(given);
   const command = first ?? 'home';
-  const flow = findFlow(command);
+  const flow = findFlow(command) ?? findCommand(command);
   const argv = withBareYesNo(given, new Set((flow?.questions ?? []).filter((q) => q.kind === 'confirm').map((q) => q.flag)));
   if (command !== 'home' && command !== 'resume' && !flow) throw new ArgsError(`Unknown command "${command}".`);
   if (first === 'home') throw new ArgsError('Unknown command "home".');

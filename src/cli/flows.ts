@@ -5,6 +5,8 @@ import { rolloutQuestions } from '../../flows/rollout/questions.js';
 import { runQuestions } from '../../flows/run/questions.js';
 import { statusQuestions } from '../../flows/status/questions.js';
 import { teardownQuestions } from '../../flows/teardown/questions.js';
+import { logsQuestions } from '../../flows/logs/questions.js';
+import type { CliArgs } from './args.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { routeSdkOutput } from '../../flows/shared/sdk-output.js';
 
@@ -85,4 +87,34 @@ export const FLOWS: FlowEntry[] = ENTRIES.map((entry) => ({ ...entry, load: asyn
 
 export function findFlow(name: string): FlowEntry | undefined {
   return FLOWS.find((f) => f.name === name);
+}
+
+/**
+ * Commands that are not flows: they change nothing, so they have no steps, journal or wizard screen,
+ * and are not on the home screen. They print a stream of lines and leave (`slipway logs`, like
+ * `aws logs tail`). Their questions give them flags and help as a flow's do.
+ */
+export interface CommandEntry {
+  name: string;
+  label: string;
+  description: string;
+  questions: Question[];
+  checkGiven?(given: Answers, cwd: string): Promise<void>;
+  /** Loaded on demand, like a flow; returns the exit code. */
+  start(args: CliArgs): Promise<number>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'logs',
+    label: 'Read an environment’s logs',
+    description: 'its tasks’ CloudWatch Logs, oldest first, each line with its task id (--json: one object a line); --follow keeps printing new lines until Ctrl-C',
+    questions: logsQuestions({}),
+    checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
+    start: async (args) => (await import('../../flows/logs/command.js')).logsCommand(args),
+  },
+];
+
+export function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((c) => c.name === name);
 }

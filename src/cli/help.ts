@@ -1,6 +1,9 @@
 import type { Question } from '../engine/types.js';
 import { PASSTHROUGH } from './args.js';
-import type { FlowEntry } from './flows.js';
+import type { CommandEntry, FlowEntry } from './flows.js';
+
+/** What help needs of a flow or a command. */
+type HelpEntry = Pick<FlowEntry | CommandEntry, 'name' | 'label' | 'description' | 'questions'>;
 
 /**
  * `slipway --help` and `slipway <command> --help`, made from the flow registry and each flow's
@@ -31,7 +34,7 @@ State: journals under $XDG_STATE_HOME/slipway (default ~/.local/state/slipway).
 `;
 
 /** How a command is written in the overview: its required flags (no default) and passthrough words. */
-function synopsis(entry: FlowEntry): string {
+function synopsis(entry: HelpEntry): string {
   const words = [`slipway ${entry.name}`];
   for (const q of entry.questions ?? []) {
     if (q.flag === PASSTHROUGH) words.push('-- <command…>');
@@ -40,10 +43,10 @@ function synopsis(entry: FlowEntry): string {
   return words.join(' ');
 }
 
-export function mainHelp(flows: FlowEntry[]): string {
+export function mainHelp(flows: HelpEntry[], commands: HelpEntry[] = []): string {
   const rows: [string, string][] = [
     ['slipway', 'home screen: start a flow, resume or discard an unfinished run'],
-    ...flows.map((f): [string, string] => [synopsis(f), f.description]),
+    ...[...flows, ...commands].map((f): [string, string] => [synopsis(f), f.description]),
     ['slipway resume', 'list unfinished runs and pick one to resume or discard'],
     ['slipway resume <n>', 'resume run number n (as numbered by `slipway resume --list`)'],
     ['slipway resume <n> --discard', 'delete run n’s journal (AWS resources are left as they are)'],
@@ -63,7 +66,7 @@ ${table(GLOBAL_OPTIONS)}
 ${FOOTER}`;
 }
 
-export function commandHelp(entry: FlowEntry): string {
+export function commandHelp(entry: HelpEntry): string {
   const questions = (entry.questions ?? []).filter((q) => q.flag !== PASSTHROUGH);
   const passthrough = entry.questions?.find((q) => q.flag === PASSTHROUGH);
   const asked = questions.filter((q) => !q.advanced);

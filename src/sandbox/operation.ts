@@ -45,8 +45,11 @@ export interface ServiceFake {
   denied(message: string): SandboxFault;
 }
 
-/** Calls that only read; everything else may change the account and is saved when it succeeds. */
-const READ_ONLY = /^(Get|List|Describe)/;
+/**
+ * Calls that only read; everything else may change the account and is saved when it succeeds.
+ * (FilterLogEvents reads too: `slipway logs --follow` polls it beside other slipways on the same sandbox.)
+ */
+const READ_ONLY = /^(Get|List|Describe|Filter)/;
 
 export async function callFake(fake: ServiceFake, sandbox: Sandbox, command: string, input: unknown, credentials: AwsCredentialIdentity, region: string): Promise<object> {
   const operation = fake.operations[command];
