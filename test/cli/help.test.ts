@@ -3,13 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgsError, parseCli } from '../../src/cli/args.js';
-import { FLOWS, findFlow } from '../../src/cli/flows.js';
+import { COMMANDS, FLOWS, findCommand, findFlow } from '../../src/cli/flows.js';
 import { commandHelp, mainHelp } from '../../src/cli/help.js';
 
 const BIN = join(process.cwd(), 'dist', 'slipway.js');
 const README = readFileSync('README.md', 'utf8');
 /** Flags of other tools the README quotes (docker login, npm install, node, the benchmarks), not slipway's. */
 const OTHER_TOOLS = new Set(['--password-stdin', '--prefix', '--offline', '--cache', '--build-snapshot', '--snapshot-blob', '--runs', '--node']);
+
+/** Flows and the commands that are not flows (`slipway logs`): help is made the same way for both. */
+const ENTRIES = [...FLOWS, ...COMMANDS];
+const findEntry = (name: string) => findFlow(name) ?? findCommand(name);
 
 const flagsIn = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]));
 
@@ -23,13 +27,13 @@ function readmeSection(name: string): string {
 
 describe('help made from the flows', () => {
   it('slipway --help lists every command', () => {
-    const help = mainHelp(FLOWS);
-    for (const flow of FLOWS) expect(help).toMatch(new RegExp(`^  slipway ${flow.name}\\b`, 'm'));
+    const help = mainHelp(FLOWS, COMMANDS);
+    for (const flow of ENTRIES) expect(help).toMatch(new RegExp(`^  slipway ${flow.name}\\b`, 'm'));
     expect(help).toContain('slipway <command> --help');
   });
 
-  it.each(FLOWS.map((f) => [f.name]))('slipway %s --help: every flag it lists is one the command line takes, and every flag it takes is listed', (name) => {
-    const flow = findFlow(name)!;
+  it.each(ENTRIES.map((f) => [f.name]))('slipway %s --help: every flag it lists is one the command line takes, and every flag it takes is listed', (name) => {
+    const flow = findEntry(name)!;
     const help = commandHelp(flow);
     const listed = [...flagsIn(help)].filter((flag) => flag !== '--help');
     for (const question of flow.questions ?? []) if (question.flag !== '--') expect(listed).toContain(question.flag);
@@ -43,9 +47,9 @@ describe('help made from the flows', () => {
   });
 
   it('every flag the README gives a command is in that command’s help (or is one of every command’s)', () => {
-    const everywhere = flagsIn(mainHelp(FLOWS));
+    const everywhere = flagsIn(mainHelp(FLOWS, COMMANDS));
     let checked = 0;
-    for (const flow of FLOWS) {
+    for (const flow of ENTRIES) {
       const section = readmeSection(flow.name);
       const own = flagsIn(commandHelp(flow));
       for (const flag of flagsIn(section)) {
@@ -55,7 +59,7 @@ describe('help made from the flows', () => {
       }
     }
     // And no flag anywhere in the README is unknown to every help.
-    const known = new Set([...everywhere, ...FLOWS.flatMap((f) => [...flagsIn(commandHelp(f))]), '--discard', '--list']);
+    const known = new Set([...everywhere, ...ENTRIES.flatMap((f) => [...flagsIn(commandHelp(f))]), '--discard', '--list']);
     for (const flag of flagsIn(README)) if (!OTHER_TOOLS.has(flag)) expect(known, `README names ${flag}`).toContain(flag);
     expect(checked).toBeGreaterThan(20);
   });
