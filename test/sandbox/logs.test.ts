@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -26,7 +29,7 @@ import { clientConfig } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { attachSandbox } from '../../src/sandbox/attach.js';
 import { RETENTION_DAYS } from '../../src/sandbox/logs.js';
-import type { Sandbox } from '../../src/sandbox/store.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/store.js';
 import { bootstrapAccount, caught, frozenSandbox, T0 } from './support.js';
 
 /** A real CloudWatchLogsClient, configured as slipway configures clients, answered by the sandbox. */
@@ -272,6 +275,76 @@ describe('CloudWatch Logs streams and events', () => {
     expect(rest.events).toHaveLength(2);
     expect(rest.nextToken).toBeUndefined();
     expect((await caught(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: ['a'], logStreamNamePrefix: 'a' })))).name).toBe('InvalidParameterException');
+  });
+});
+
+describe('FilterLogEvents as `slipway logs --follow` polls it', () => {
+  const messages = (out: { events?: { message?: string }[] }) => (out.events ?? []).map((e) => e.message);
+
+  it('an event keeps its eventId when events with earlier timestamps arrive in its stream later', async () => {
+    const logs = logsFor(frozenSandbox());
+    await withStream(logs, 'ecs/app/a');
+    await put(logs, 'ecs/app/a', [[T0 - 1000, 'second']]);
+    const before = (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events!;
+    await put(logs, 'ecs/app/a', [[T0 - 2000, 'first, sent late']]);
+    const after = (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events!;
+    expect(after.map((e) => e.message)).toEqual(['first, sent late', 'second']);
+    expect(after[1]!.eventId).toBe(before[0]!.eventId);
+    expect(new Set(after.map((e) => e.eventId)).size).toBe(2);
+  });
+
+  it('nextToken is a position: events written between pages neither repeat nor push others off a page', async () => {
+    const logs = logsFor(frozenSandbox());
+    await withStream(logs, 'ecs/app/a');
+    await logs.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 'ecs/app/b' }));
+    await put(logs, 'ecs/app/a', [[T0 - 5000, 'a1'], [T0 - 3000, 'a2'], [T0 - 1000, 'a3']]);
+    await put(logs, 'ecs/app/b', [[T0 - 4000, 'b1'], [T0 - 2000, 'b2']]);
+    const first = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 2 }));
+    expect(messages(first)).toEqual(['a1', 'b1']);
+    // Written before the next page is asked for: one earlier than the position (a late batch), one after.
+    await put(logs, 'ecs/app/b', [[T0 - 4500, 'b0, late'], [T0 - 2500, 'b1.5']]);
+    const pages: (string | undefined)[][] = [];
+    let token = first.nextToken;
+    while (token) {
+      const out = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 2, nextToken: token }));
+      pages.push(messages(out));
+      token = out.nextToken;
+    }
+    expect(pages.flat()).toEqual(['a2', 'b1.5', 'b2', 'a3']);
+    expect((await caught(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, nextToken: 'not-a-token' })))).name).toBe('InvalidParameterException');
+  });
+
+  it('a quoted phrase matches exactly, escaped quotes and backslashes included; bad members are InvalidParameterException', async () => {
+    const logs = logsFor(frozenSandbox());
+    await withStream(logs, 'ecs/app/a');
+    await put(logs, 'ecs/app/a', [[T0 - 3000, 'said "hi" to C:\\temp'], [T0 - 2000, 'said hi'], [T0 - 1000, 'hi said']]);
+    const filter = async (filterPattern: string) => messages(await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern })));
+    expect(await filter('"said \\"hi\\""')).toEqual(['said "hi" to C:\\temp']);
+    expect(await filter('"C:\\\\temp"')).toEqual(['said "hi" to C:\\temp']);
+    expect(await filter('"said hi"')).toEqual(['said hi']);
+    expect(await filter('said hi')).toEqual(['said "hi" to C:\\temp', 'said hi', 'hi said']);
+    const names = Array.from({ length: 101 }, (_, i) => `s${i}`);
+    expect((await caught(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: names })))).name).toBe('InvalidParameterException');
+    expect((await caught(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: -1 })))).name).toBe('InvalidParameterException');
+    expect((await caught(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 10_001 })))).name).toBe('InvalidParameterException');
+    expect((await caught(logs.send(new FilterLogEventsCommand({ logGroupName: '/no/such/group' })))).name).toBe('ResourceNotFoundException');
+  });
+
+  it('is a read: a sandbox file is not written by it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-logs-read-'));
+    try {
+      const file = join(dir, 'sandbox.json');
+      const sandbox = createSandbox({ file, now: () => T0 });
+      const logs = logsFor(sandbox);
+      await withStream(logs, 'ecs/app/a');
+      await put(logs, 'ecs/app/a', [[T0 - 1000, 'x']]);
+      const written = statSync(file).mtimeMs;
+      const ino = statSync(file).ino;
+      expect(messages(await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP })))).toEqual(['x']);
+      expect([statSync(file).ino, statSync(file).mtimeMs]).toEqual([ino, written]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

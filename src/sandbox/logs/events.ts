@@ -9,7 +9,7 @@ import type {
   RejectedLogEventsInfo,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { op, type Operation, type Out } from '../operation.js';
-import { constraint, eventsInOrder, groupNameOf, invalidParameter, page, requireGroup, requireStream, streamResource } from './common.js';
+import { constraint, eventsInOrder, groupNameOf, invalidParameter, requireGroup, requireStream, streamResource } from './common.js';
 import { matchesPattern } from './filter-pattern.js';
 import { sequenceToken } from './streams.js';
 
@@ -31,7 +31,7 @@ function firstAtOrAfter(events: { timestamp: number }[], time: number): number {
   return index === -1 ? events.length : index;
 }
 
-/** A stable id per event, 56 digits like AWS's. */
+/** A stable id per event (its stream and the order the stream received it), 56 digits like AWS's. */
 function eventId(stream: string, index: number, timestamp: number): string {
   const hash = BigInt(`0x${createHash('sha256').update(`${stream}\n${index}`).digest('hex').slice(0, 24)}`);
   return (String(timestamp).padStart(16, '0') + String(hash)).padEnd(56, '0').slice(0, 56);
@@ -96,20 +96,65 @@ export const eventOperations: Record<string, Operation> = {
     },
   }),
 
+  /**
+   * Searches the group's streams (by names or a prefix) for events from startTime to endTime (both
+   * inclusive) that match the filter pattern, oldest first across streams. An event's id stays the
+   * same however many events arrive around it, and the nextToken is a position (the last event
+   * returned), not a count: events written between two pages neither repeat nor push others out.
+   */
   FilterLogEvents: op<FilterLogEventsRequest, Out<FilterLogEventsResponse>>({
     resource: (input, ctx) => streamResource(ctx, groupNameOf(input)),
     run: (input, ctx) => {
       if (input.logStreamNames && input.logStreamNamePrefix !== undefined) throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
+      if (input.logStreamNames && (input.logStreamNames.length < 1 || input.logStreamNames.length > 100)) {
+        throw constraint('logStreamNames', `[${input.logStreamNames.length} names]`, `Member must have length ${input.logStreamNames.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'}`);
+      }
+      for (const member of ['startTime', 'endTime'] as const) {
+        const value = input[member];
+        if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw constraint(member, value, 'Member must have value greater than or equal to 0');
+      }
+      const limit = input.limit ?? MAX_EVENTS;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS) throw constraint('limit', limit, `Member must have value ${limit < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_EVENTS}`}`);
+      const after = input.nextToken === undefined ? undefined : readPosition(input.nextToken);
       const group = requireGroup(ctx, groupNameOf(input));
       const streams = Object.values(group.streams).filter(
         (s) => (!input.logStreamNames || input.logStreamNames.includes(s.name)) && (input.logStreamNamePrefix === undefined || s.name.startsWith(input.logStreamNamePrefix)),
       );
       const matched = streams
-        .flatMap((s) => eventsInOrder(s).map((e, i) => ({ logStreamName: s.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: eventId(s.name, i, e.timestamp) })))
-        .filter((e) => (input.startTime === undefined || e.timestamp >= input.startTime) && (input.endTime === undefined || e.timestamp <= input.endTime) && matchesPattern(input.filterPattern, e.message))
-        .sort((a, b) => a.timestamp - b.timestamp || (a.logStreamName < b.logStreamName ? -1 : a.logStreamName > b.logStreamName ? 1 : 0));
-      const { items, nextToken } = page(matched, input, MAX_EVENTS);
-      return { events: items, searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: true })), nextToken };
+        .flatMap((s) => s.events.map((e, index) => ({ stream: s.name, index, e })))
+        .filter(({ e }) => (input.startTime === undefined || e.timestamp >= input.startTime) && (input.endTime === undefined || e.timestamp <= input.endTime) && matchesPattern(input.filterPattern, e.message))
+        .sort(byPosition)
+        .filter((p) => !after || byPosition(p, after) > 0);
+      const items = matched.slice(0, limit);
+      const last = items[items.length - 1];
+      return {
+        events: items.map(({ stream, index, e }) => ({ logStreamName: stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: eventId(stream, index, e.timestamp) })),
+        searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: true })),
+        ...(last && matched.length > items.length ? { nextToken: positionToken(last) } : {}),
+      };
     },
   }),
 };
+
+/** Where an event sits in a search: by time, then stream, then the order the stream received it. */
+interface Position {
+  stream: string;
+  index: number;
+  e: { timestamp: number };
+}
+
+function byPosition(a: Position, b: Position): number {
+  return a.e.timestamp - b.e.timestamp || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0) || a.index - b.index;
+}
+
+const positionToken = (p: Position) => Buffer.from(JSON.stringify([p.e.timestamp, p.stream, p.index])).toString('base64url');
+
+function readPosition(token: string): Position {
+  try {
+    const [timestamp, stream, index] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[];
+    if (typeof timestamp === 'number' && typeof stream === 'string' && typeof index === 'number') return { stream, index, e: { timestamp } };
+  } catch {
+    /* not one of ours */
+  }
+  throw invalidParameter('The specified nextToken is invalid.');
+}
