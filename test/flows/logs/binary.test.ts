@@ -193,6 +193,24 @@ describe('slipway logs, the built binary, in the sandbox', () => {
     expect([...files(state), ...files(w.home)]).toEqual(before);
   });
 
+  it('an Express Mode environment: its group and ecs/ streams, whatever ECS names the container; --task too', async () => {
+    const w = await world();
+    expect((await runRollout(w, new NonInteractivePrompter(), { ...DEV, launchType: 'EXPRESS' })).result.status).toBe('done');
+    // The sandbox runs no Express tasks: write what ECS's awslogs would, into the group the service was given.
+    const logs = logsClient(w.sandbox);
+    const now = w.sandbox.clock.now();
+    const [a, b] = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '99887766554433221100ffeeddccbbaa'];
+    for (const [task, at] of [[a, now - 2000], [b, now - 1000]] as const) {
+      await logs.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: `ecs/Main/${task}` }));
+      await logs.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: `ecs/Main/${task}`, logEvents: [{ timestamp: at, message: `up in ${task.slice(0, 4)}` }] }));
+    }
+    const all = await slipway(w, ['logs', '--env', 'dev']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toBe(`0a1b2c3d up in 0a1b\n99887766 up in 9988\n`);
+    const one = await slipway(w, ['logs', '--env', 'dev', '--task', '9988', '--json']);
+    expect(jsonLines(one.stdout)).toEqual([{ timestamp: new Date(now - 1000).toISOString(), task: b, message: 'up in 9988', stream: `ecs/Main/${b}` }]);
+  });
+
   it('an environment whose log group is gone says so, with the fix (exit 1)', async () => {
     const w = await world();
     await runRollout(w, new NonInteractivePrompter());
