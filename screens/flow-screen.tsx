@@ -3,7 +3,7 @@ import { useEffect, useMemo, useReducer, useState, useSyncExternalStore } from '
 import { runExitCode } from '../src/cli/exit-code.js';
 import { CancelledError, ExitCode, toErrorReport, UsageError, type ErrorReport } from '../src/engine/errors.js';
 import type { RunResult } from '../src/engine/events.js';
-import { outcomeHeadline, setAsideNotice } from '../src/present/outcome.js';
+import { outcomeHeadline, setAsideNotice, settledNotice } from '../src/present/outcome.js';
 import type { RunRequest, Session } from '../src/session/session.js';
 import { ErrorPanel } from './error-panel.js';
 import { Footer } from './footer.js';
@@ -73,7 +73,7 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
   const cancelledEarly = fatal?.code === ExitCode.cancelled;
   if (fatal && !cancelledEarly) failures.push({ title: 'Could not start', error: fatal.error });
   // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
-  const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
+  const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + (view.settled ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
   const maxFailures = failuresThatFit(failures, rows - fixedRows - 3, columns - 4);
   const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
@@ -112,6 +112,7 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
       {header}
       {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.`}</Text> : null}
       {view.setAside ? <Text color="yellow" wrap="truncate-end">{`  ${setAsideNotice(view.setAside)}`}</Text> : null}
+      {view.settled ? <Text dimColor wrap="truncate-end">{`  ${settledNotice(view.settled)}`}</Text> : null}
       <StepList steps={view.steps} />
       {!finished ? (
         <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} />

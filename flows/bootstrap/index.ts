@@ -18,6 +18,7 @@ import { usersGroup } from './steps/users-group.js';
 import { iamUser } from './steps/user.js';
 import { verify } from './steps/verify.js';
 import { bootstrapSummary } from './summary.js';
+import { settleKnown } from '../shared/settled.js';
 
 /** `slipway bootstrap`: chapter 3 of the book, done safely and resumably (shared/reference/account-bootstrap.md). */
 export function bootstrapFlow(runtime: Runtime): Flow<BootstrapContext> {
@@ -25,7 +26,7 @@ export function bootstrapFlow(runtime: Runtime): Flow<BootstrapContext> {
   return {
     name: 'bootstrap',
     title: 'Account bootstrap',
-    questions: bootstrapQuestions({ region: runtime.aws.region, userName: safeUserName() }),
+    questions: settleKnown(bootstrapQuestions({ region: runtime.aws.region, userName: safeUserName() }), runtime),
     // The journal is per account and region: ask who the starting credentials are (cheap, read-only).
     target: async (answers, prompter) => {
       try {

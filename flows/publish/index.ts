@@ -15,6 +15,7 @@ import { record } from './steps/record.js';
 import { releaseBuild } from './steps/release-build.js';
 import { testStage } from './steps/test-stage.js';
 import { version } from './steps/version.js';
+import { settleKnown } from '../shared/settled.js';
 
 /** `slipway publish`: chapters 2 and 5 of the book — test, build, tag, push to ECR, record the digest. */
 export function publishFlow(runtime: Runtime): Flow<PublishContext> {
@@ -23,7 +24,7 @@ export function publishFlow(runtime: Runtime): Flow<PublishContext> {
   return {
     name: 'publish',
     title: 'Build and publish',
-    questions: publishQuestions({ region: runtime.aws.region, app: saved?.app, namespace: saved?.ecr.namespace, keepImages: saved?.ecr.keepImages, cwd: runtime.cwd }),
+    questions: settleKnown(publishQuestions({ region: runtime.aws.region, app: saved?.app, namespace: saved?.ecr.namespace, keepImages: saved?.ecr.keepImages, cwd: runtime.cwd }), runtime, saved),
     target: async (answers, prompter) => {
       const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
       const region = String(answers.region);

@@ -19,6 +19,7 @@ import { service } from './steps/service.js';
 import { taskDefinition } from './steps/task-definition.js';
 import { watch } from './steps/watch.js';
 import { ec2Steps, expressSteps, expressSummary, launchTypeFor } from './targets/index.js';
+import { settleKnown } from '../shared/settled.js';
 
 /** What a rollout creates, in order; the approval lists the ones that do not exist yet. */
 const RESOURCES = [loadBalancerSecurityGroup, taskSecurityGroup, executionRole, logGroup, cluster, loadBalancer, targetGroup, listener];
@@ -38,7 +39,7 @@ export function rolloutFlow(runtime: Runtime): Flow<RolloutContext> {
   return {
     name: 'rollout',
     title: 'Roll out',
-    questions: rolloutQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
+    questions: settleKnown(rolloutQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }), runtime, saved),
     target: async (answers, prompter) => {
       const region = String(answers.region);
       try {

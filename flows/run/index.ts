@@ -10,6 +10,7 @@ import { runQuestions } from './questions.js';
 import { prepare } from './steps/prepare.js';
 import { shortId, task } from './steps/task.js';
 import { wait } from './steps/wait.js';
+import { settleKnown } from '../shared/settled.js';
 
 /**
  * `slipway run --env <env> -- <command…>`: a one-off task (a migration, a task runner) with the
@@ -22,7 +23,7 @@ export function runFlow(runtime: Runtime): Flow<RolloutContext> {
   return {
     name: 'run',
     title: 'Run a one-off task',
-    questions: runQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
+    questions: settleKnown(runQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }), runtime, saved),
     target: environmentTarget(clients),
     context: environmentContext(runtime, clients),
     steps: [identity, environmentStep, prepare, task, wait],

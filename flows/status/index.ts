@@ -14,6 +14,7 @@ import { environmentStatus } from './environment-status.js';
 import { environmentContext, environmentTarget } from './existing.js';
 import { statusQuestions } from './questions.js';
 import type { EnvironmentStatus, LastFailure, StatusReport } from './schema.js';
+import { settleKnown } from '../shared/settled.js';
 
 /**
  * `slipway status [--env <env>]`: what runs where, read-only. A `checks` flow: it changes nothing, so
@@ -26,7 +27,7 @@ export function statusFlow(runtime: Runtime): Flow<RolloutContext> {
     name: 'status',
     title: 'Status',
     kind: 'checks',
-    questions: statusQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
+    questions: settleKnown(statusQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }), runtime, saved),
     target: environmentTarget(clients),
     context: environmentContext(runtime, clients),
     steps: [identity, report],

@@ -11,6 +11,7 @@ import { INSTANCE_ROLE } from '../rollout/targets/names.js';
 import { teardownTarget } from './inventory.js';
 import { approvalNeeded } from './steps/plan.js';
 import { TEARDOWN_STEPS_BY_TARGET } from './targets.js';
+import { settleKnown } from '../shared/settled.js';
 
 /** A Fargate environment's teardown, in the reference's cleanup order (§13), after the plan and its confirmation. */
 export const TEARDOWN_STEPS = TEARDOWN_STEPS_BY_TARGET.FARGATE;
@@ -28,7 +29,7 @@ export function teardownFlow(runtime: Runtime): Flow<RolloutContext> {
   return {
     name: 'teardown',
     title: 'Tear down',
-    questions: teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }),
+    questions: settleKnown(teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }), runtime, saved),
     target: async (answers, prompter) => {
       // Refused before any journal exists: a pipeline that forgot --approve exits 2 with nothing done.
       if (answers.approve !== true && !prompter.interactive) throw approvalNeeded(String(answers.env));

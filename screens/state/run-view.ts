@@ -32,6 +32,8 @@ export interface RunView {
   resumed: boolean;
   /** An unfinished run with other answers was set aside for this one: what differed. */
   setAside?: string[];
+  /** Answers taken from earlier choices without asking (region of the profile, app of the project). */
+  settled?: string[];
   journalPath?: string;
   steps: StepView[];
   /** Log lines of the running step; older ones scroll out (the live pane stays short). */
@@ -58,6 +60,7 @@ export function reduceRunView(view: RunView, event: RunEvent): RunView {
         target: event.target,
         resumed: event.resumed,
         setAside: event.setAside,
+        settled: event.settled,
         journalPath: event.journalPath,
         account: event.target.account ?? view.account,
         steps: event.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),

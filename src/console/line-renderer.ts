@@ -1,7 +1,7 @@
 import type { RunEvent } from '../engine/events.js';
 import { describeTarget } from '../engine/runner.js';
 import { bar, bytes, describeHow, describeOutputs, elapsed, mark } from '../present/format.js';
-import { outcomeHeadline, setAsideNotice } from '../present/outcome.js';
+import { outcomeHeadline, setAsideNotice, settledNotice } from '../present/outcome.js';
 
 /** Progress lines are rate-limited: a log file should not get a line per chunk. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -22,6 +22,7 @@ export function createLineRenderer(write: (line: string) => void, options: { asc
         for (const s of event.steps) titles.set(s.id, s.title);
         write(`${event.title} · ${describeTarget(event.target)}${event.resumed ? ' · resuming an unfinished run' : ''}`);
         if (event.setAside) write(`  ${setAsideNotice(event.setAside)}`);
+        if (event.settled) write(`  ${settledNotice(event.settled)}`);
         break;
       case 'step-started':
         startedAt.set(event.stepId, event.at);

@@ -53,6 +53,8 @@ export interface ResolveOptions {
   prompter: Prompter;
   /** --yes: take defaults without asking. */
   acceptDefaults: boolean;
+  /** Told of each settled default taken without asking (question.settled). */
+  onSettled?(question: Question, value: string | number | boolean): void;
 }
 
 /**
@@ -75,6 +77,10 @@ export async function resolveAnswers(questions: Question[], options: ResolveOpti
 
 async function ask(question: Question, answers: Answers, options: ResolveOptions): Promise<string | number | boolean> {
   const fallback = typeof question.default === 'function' ? question.default(answers) : question.default;
+  if (fallback !== undefined && question.settled) {
+    options.onSettled?.(question, fallback);
+    return fallback;
+  }
   if (fallback !== undefined && (options.acceptDefaults || question.advanced || !options.prompter.interactive)) return fallback;
   if (!options.prompter.interactive) throw new MissingAnswerError(question);
   const { prompter } = options;

@@ -22,6 +22,8 @@ export type RunEvent =
       steps: { id: string; title: string }[];
       /** An unfinished run here was started with other answers: what differs. This run starts afresh instead. */
       setAside?: string[];
+      /** Answers taken from what the person chose before, not asked: "region eu-west-1 (AWS_REGION)". */
+      settled?: string[];
       at: number;
     }
   | { type: 'step-started'; stepId: string; at: number }

@@ -34,11 +34,13 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
 
   const checks = flow.kind === 'checks';
   const previous = checks ? undefined : await pickPreviousRun(options, env);
+  const settled: string[] = [];
   const answers = await resolveAnswers(flow.questions, {
     given: options.given,
     journaled: previous?.answers ?? {},
     prompter,
     acceptDefaults: options.acceptDefaults ?? false,
+    onSettled: (question, value) => settled.push(`${question.flag.replace(/^--/, '')} ${String(value)} (${question.settled})`),
   });
   // The target decides the journal: a resumed run whose answers now point elsewhere starts its own.
   const target = options.journalPath && previous ? previous.target : await flow.target(answers, prompter);
@@ -51,7 +53,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
   try {
     journal.recordAnswers(journalableAnswers(flow.questions, answers));
     const setAside = replaced ? answerChanges(replaced.answers, journalableAnswers(flow.questions, answers)) : undefined;
-    emit({ type: 'run-started', runId: journal.snapshot.runId, flow: flow.name, title: flow.title, target, resumed, journalPath: journal.path, steps: stepOrder, ...(setAside ? { setAside } : {}), at: Date.now() });
+    emit({ type: 'run-started', runId: journal.snapshot.runId, flow: flow.name, title: flow.title, target, resumed, journalPath: journal.path, steps: stepOrder, ...(setAside ? { setAside } : {}), ...(settled.length ? { settled } : {}), at: Date.now() });
 
     const outputs: Record<string, Outputs> = {};
     const failures: RunResult['failures'] = [];

@@ -86,6 +86,12 @@ export interface Question {
   secret?: boolean;
   /** A setting with a good default: taken silently unless given by flag or file (never asked). */
   advanced?: boolean;
+  /**
+   * Where the default comes from when it is something the person already chose (the region of their
+   * AWS profile, the app in slipway/project.json): then it is not asked again — the run says what it
+   * took and from where, and the flag changes it.
+   */
+  settled?: string;
   /** Ask only when this returns true for the answers so far. */
   when?(answers: Answers): boolean;
 }

@@ -21,3 +21,10 @@ export function setAsideNotice(changes: string[]): string {
   const why = changes.length ? ` had other answers (${changes.join('; ')})` : ' was set aside';
   return `An unfinished run here${why}: starting a new run; every step is checked against AWS again.`;
 }
+
+/** What a run took without asking, and how to change it: "Using region eu-west-1 (AWS_REGION) and app todo (slipway/project.json); --region or --app changes them." */
+export function settledNotice(settled: string[]): string {
+  const flags = settled.map((item) => `--${item.split(' ')[0]}`);
+  const list = (items: string[], word: string) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}`);
+  return `Using ${list(settled, 'and')}; ${list(flags, 'or')} ${settled.length > 1 ? 'changes them' : 'changes it'}.`;
+}

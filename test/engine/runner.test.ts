@@ -86,6 +86,21 @@ async function run(flow: Flow, prompter: Prompter, environment: NodeJS.ProcessEn
 }
 
 describe('runner', () => {
+  it('a settled default is not asked: the run says what it took and from where; a flag still wins', async () => {
+    const { flow } = memoryFlow();
+    const settledFlow: Flow = { ...flow, questions: flow.questions.map((q) => (q.id === 'size' ? { ...q, settled: 'slipway/project.json' } : q)) };
+    const prompter = new ScriptedPrompter(['demo']);
+    const { result, events } = await run(settledFlow, prompter, env());
+    expect(prompter.asked).toEqual(['name']);
+    const started = events.find((e) => e.type === 'run-started');
+    expect(started?.type === 'run-started' && started.settled).toEqual(['size 3 (slipway/project.json)']);
+    expect(result.status).toBe('done');
+
+    const flagged = await run(settledFlow, new ScriptedPrompter(['other']), env(), { size: '4' });
+    const again = flagged.events.find((e) => e.type === 'run-started');
+    expect(again?.type === 'run-started' && again.settled).toBeUndefined();
+  });
+
   it('probes, records intent, applies and journals outputs in order', async () => {
     const e = env();
     const { flow, applied } = memoryFlow();
