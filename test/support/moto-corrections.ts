@@ -26,6 +26,10 @@ export const CORRECTIONS = {
     "DescribeAutoScalingGroups shows a group's LaunchTemplate (id, name, the Version it was given); moto 4.1.4's response template has a " +
     'stray "}" after LaunchTemplateId (`{% if group.provided_launch_template_version %}}`), so the SDK reads the element as {} and the ' +
     "EC2 target's probe never sees its own launch template. The stray brace is removed.",
+  'logs-filter-log-events':
+    'FilterLogEvents searches only the streams named by logStreamNamePrefix and always interleaves the streams in time order (AWS ignores ' +
+    '`interleaved` and takes it as true since 2019); moto 4.1.4 ignores the prefix (every stream of the group comes back) and returns ' +
+    'stream after stream unless interleaved=true. `slipway logs` asks for `ecs/`: interleaved is set, and events of other streams are dropped.',
 } as const;
 export type CorrectionName = keyof typeof CORRECTIONS;
 
@@ -34,6 +38,7 @@ const MISSING_MANAGED_POLICIES = new Set([EXPRESS_POLICY]);
 const AL2023 = /^\/aws\/service\/ecs\/optimized-ami\/amazon-linux-2023\/((?:arm64\/)?)recommended\/image_id$/;
 const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
 const ECS_MISSING_OPERATIONS = /ExpressGatewayService/;
+const LOGS_FILTER = 'Logs_20140328.FilterLogEvents';
 
 interface Call {
   method: string;
@@ -96,6 +101,18 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
         if (out.Parameter.ARN) out.Parameter.ARN = out.Parameter.ARN.replace(al2, input.Name ?? '');
         return json(200, out);
       }
+    }
+
+    if (amzTarget === LOGS_FILTER) {
+      corrected('logs-filter-log-events');
+      const input = JSON.parse(call.body.toString() || '{}') as { logStreamNamePrefix?: string };
+      const got = await forward(call, Buffer.from(JSON.stringify({ ...input, interleaved: true })));
+      const prefix = input.logStreamNamePrefix;
+      if (got.status !== 200 || prefix === undefined) return got;
+      const out = JSON.parse(got.body.toString()) as { events?: { logStreamName: string }[]; searchedLogStreams?: { logStreamName: string }[] };
+      out.events = (out.events ?? []).filter((e) => e.logStreamName.startsWith(prefix));
+      out.searchedLogStreams = (out.searchedLogStreams ?? []).filter((s) => s.logStreamName.startsWith(prefix));
+      return json(200, out);
     }
 
     if (amzTarget.startsWith(ECS_TARGET) && ECS_MISSING_OPERATIONS.test(amzTarget.slice(ECS_TARGET.length))) {
