@@ -68,6 +68,19 @@ describeMoto('slipway logs against moto + aws-sim', {}, () => {
     recordFlows(FILE, [{ flow: 'logs', source: 'env-keys' }]);
   });
 
+  it('from a role + MFA profile: one code (SLIPWAY_MFA_CODE without a terminal), the role’s session reads the group', async () => {
+    await put(`ecs/app/${TASK_A}`, [[Date.now() - 5000, 'through the role']]);
+    const mfa = motoHome(aws().endpoint, 'role-mfa-profile');
+    try {
+      const run = await runSlipway(['logs', '--env', 'dev', ...mfa.flags], { cwd: dir, env: mfa.env });
+      expect(run.code, explain(run)).toBe(0);
+      expect(run.stdout).toBe('3f2a9c1e through the role\n');
+      recordFlows(FILE, [{ flow: 'logs', source: 'role-mfa-profile' }]);
+    } finally {
+      mfa.cleanup();
+    }
+  });
+
   it('--follow shows lines written while it runs, in order, without duplicates; SIGINT leaves with 0', async () => {
     const t = Date.now() - 30_000;
     await put(`ecs/app/${TASK_A}`, [[t, 'a1'], [t + 10, 'a2']]);
