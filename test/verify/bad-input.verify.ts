@@ -88,6 +88,10 @@ const CASES: Case[] = [
   { name: 'platform ECS cannot run', args: ['publish', '--sandbox', '--platform', 'windows/386'], stderr: /--platform windows\/386: linux\/amd64/ },
   { name: 'namespace ECR refuses', args: ['publish', '--sandbox', '--namespace', 'Bad_NS!'], stderr: /--namespace Bad_NS!: A namespace is lowercase/ },
   { name: 'skip tests neither yes nor no', args: ['publish', '--sandbox', '--skip-tests', 'perhaps'], stderr: /--skip-tests perhaps: expected yes or no/ },
+  // logs
+  { name: 'logs of an environment that is not there', args: ['logs', '--sandbox', '--env', 'qa'], stderr: /There is no environment "qa" here/ },
+  { name: 'logs since "10x"', args: ['logs', '--sandbox', '--since', '10x'], stderr: /--since 10x: expected how long ago/ },
+  { name: 'logs of a task id with a space', args: ['logs', '--sandbox', '--task', 'no such'], stderr: /--task no such: A task id is/ },
   // the sandbox commands
   { name: 'unknown sandbox scenario', args: ['sandbox', 'scenario', 'bogus'], stderr: /"bogus" is not a sandbox scenario/ },
   {
