@@ -1,12 +1,10 @@
-import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { explainAwsError } from '../../src/aws/errors.js';
 import type { Flow, Outputs, Step } from '../../src/engine/types.js';
 import { readProjectSettings } from '../../src/local/project-settings.js';
 import { rolloutClients, type RolloutContext } from '../rollout/context.js';
 import { diagnosisLines } from '../rollout/diagnosis/index.js';
-import { environmentPath } from '../rollout/environment.js';
-import { validateEnvName } from '../rollout/names.js';
+import { dirname } from 'node:path';
+import { environmentNames, environmentPath } from '../rollout/environment-path.js';
 import { identity } from '../rollout/steps/identity.js';
 import { checkStep } from '../shared/check-step.js';
 import type { Runtime } from '../shared/runtime.js';
@@ -50,21 +48,6 @@ const report: Step<RolloutContext> = checkStep('report', 'Environments', async (
   }
   return { app: c.settings.app, region: c.settings.region, account: c.account(), environments } satisfies StatusReport & Outputs;
 });
-
-/** The environments of this app: the files in slipway/environments/, by name. */
-export function environmentNames(dir: string): string[] {
-  let files: string[];
-  try {
-    files = readdirSync(dirname(environmentPath(dir, 'x')));
-  } catch {
-    return [];
-  }
-  return files
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -'.json'.length))
-    .filter((name) => validateEnvName(name) === undefined)
-    .sort();
-}
 
 function describe(s: EnvironmentStatus): string[] {
   if (!s.deployed) return [`${s.env}: nothing deployed`];

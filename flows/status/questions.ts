@@ -1,6 +1,7 @@
 import type { Question } from '../../src/engine/types.js';
 import { rolloutQuestions } from '../rollout/questions.js';
 import { validateEnvName } from '../rollout/names.js';
+import { environmentNames } from '../rollout/environment-path.js';
 
 /**
  * What every day-2 command (run, status, teardown) asks first: where (region), which app, which
@@ -17,4 +18,16 @@ export function statusQuestions(defaults: { region?: string; app?: string; cwd?:
     ...environmentQuestions(defaults).filter((q) => q.id !== 'env'),
     { id: 'env', flag: '--env', advanced: true, message: 'Environment (empty: every environment of this app)', kind: 'text', default: '', validate: (v) => (v === '' ? undefined : validateEnvName(v)) },
   ];
+}
+
+/**
+ * The environment question of a command that acts on an existing environment (run, teardown): a list
+ * of the environment files when there are any — a flag may still name another (one whose file is
+ * gone but whose resources are not).
+ */
+export function existingEnvironmentQuestion(question: Question, cwd: string | undefined): Question {
+  const known = cwd ? environmentNames(cwd) : [];
+  if (known.length === 0) return question;
+  const preferred = typeof question.default === 'string' && known.includes(question.default) ? question.default : undefined;
+  return { ...question, kind: 'select', choices: known.map((name) => ({ value: name, label: name })), otherAllowed: true, default: preferred };
 }

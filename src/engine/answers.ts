@@ -22,7 +22,7 @@ export function validateGivenAnswers(questions: Question[], given: Answers): voi
 function checkValue(question: Question, value: string | number | boolean): string | undefined {
   if (question.kind === 'confirm' && typeof value !== 'boolean' && !/^(true|false|yes|no)$/i.test(String(value))) return 'expected yes or no.';
   if (question.kind === 'number' && !Number.isFinite(Number(value))) return 'expected a number.';
-  if (question.kind === 'select' && question.choices && !question.choices.some((c) => c.value === String(value))) {
+  if (question.kind === 'select' && question.choices && !question.otherAllowed && !question.choices.some((c) => c.value === String(value))) {
     return `expected one of ${question.choices.map((c) => c.value).join(', ')}.`;
   }
   return question.validate?.(String(value));

@@ -77,6 +77,8 @@ export interface Question {
   message: string;
   kind: 'text' | 'select' | 'confirm' | 'number';
   choices?: { value: string; label: string }[];
+  /** The choices are what is known (the environment files); a flag or answers file may name another. */
+  otherAllowed?: boolean;
   default?: string | number | boolean | ((answers: Answers) => string | number | boolean | undefined);
   /** The default in words for `--help`, when it is worked out from other answers (a function). */
   defaultHelp?: string;
