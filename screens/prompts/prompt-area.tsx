@@ -53,9 +53,17 @@ function TextQuestion({ request }: { request: Extract<PromptRequest, { kind: 'te
 
 function ConfirmQuestion({ request }: { request: Extract<PromptRequest, { kind: 'confirm' }> }) {
   useInput((input, key) => {
-    if (/^y$/i.test(input)) request.resolve(true);
-    else if (/^n$/i.test(input)) request.resolve(false);
-    else if (key.return && request.ask.default !== undefined) request.resolve(request.ask.default);
+    if (key.return) {
+      if (request.ask.default !== undefined) request.resolve(request.ask.default);
+      return;
+    }
+    if (key.ctrl || key.meta || key.escape) return;
+    // "y" and Enter sent in one burst arrive as one string ("y\r"): read key by key, the first answer counts.
+    for (const character of input) {
+      if (/^y$/i.test(character)) return request.resolve(true);
+      if (/^n$/i.test(character)) return request.resolve(false);
+      if ((character === '\r' || character === '\n') && request.ask.default !== undefined) return request.resolve(request.ask.default);
+    }
   });
   const hint = request.ask.default === undefined ? 'y/n' : request.ask.default ? 'Y/n' : 'y/N';
   return (

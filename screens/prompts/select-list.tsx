@@ -21,13 +21,23 @@ export function SelectList({ items, initial, onSelect, isActive = true, maxVisib
     current.current = next;
     setShownIndex(next);
   };
+  const choose = () => {
+    const item = items[current.current];
+    if (item) onSelect(item.value);
+  };
   useInput(
     (input, key) => {
-      if (key.upArrow || input === 'k') setIndex((current.current - 1 + items.length) % items.length);
-      else if (key.downArrow || input === 'j') setIndex((current.current + 1) % items.length);
-      else if (key.return) {
-        const item = items[current.current];
-        if (item) onSelect(item.value);
+      if (key.upArrow) setIndex((current.current - 1 + items.length) % items.length);
+      else if (key.downArrow) setIndex((current.current + 1) % items.length);
+      else if (key.return) choose();
+      else if (!key.ctrl && !key.meta && !key.escape) {
+        // Keys without escape sequences arrive as one string when sent in a burst ("jj\r", or "dev\r"
+        // typed by someone who took the list for a text field): read them key by key, as if typed slowly.
+        for (const character of input) {
+          if (character === 'k') setIndex((current.current - 1 + items.length) % items.length);
+          else if (character === 'j') setIndex((current.current + 1) % items.length);
+          else if (character === '\r' || character === '\n') return choose();
+        }
       }
     },
     { isActive },

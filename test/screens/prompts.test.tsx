@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/engine/errors.js';
 import { PromptArea } from '../../screens/prompts/prompt-area.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
-import { KEY, plain, press, type, waitFor, waitForFrame } from './support.js';
+import { KEY, plain, press, settle, type, waitFor, waitForFrame } from './support.js';
 
 /** The same wiring the flow screen uses: the broker's current request, rendered by PromptArea. */
 function Harness({ broker }: { broker: PromptBroker }) {
@@ -181,6 +181,46 @@ describe('PromptBroker + PromptArea', () => {
     await press(stdin, KEY.enter);
     await waitFor(() => choice.settled, () => 'the select to resolve');
     expect(choice.value).toBe('prod');
+  });
+
+  it('select: keys in one burst mean what they mean typed one by one ("jj\\r" moves twice and picks; "dev\\r" picks the focused entry)', async () => {
+    const { broker, lastFrame, stdin } = setup();
+    const choices = [
+      { value: 'dev', label: 'dev' },
+      { value: 'staging', label: 'staging' },
+      { value: 'prod', label: 'prod' },
+    ];
+    const moved = track(broker.select({ id: 'env', message: 'Which environment?', choices }));
+    await waitForFrame(lastFrame, '❯ dev');
+    await settle();
+    stdin.write('jj\r'); // one read: ink hands it over as one string, Enter included
+    await waitFor(() => moved.settled, () => `the burst to pick; frame:\n${plain(lastFrame())}`);
+    expect(moved.value).toBe('prod');
+
+    // Someone who took the list for a text field types the name and Enter: Enter still picks.
+    const typed = track(broker.select({ id: 'env', message: 'Which environment?', choices }));
+    await waitForFrame(lastFrame, '❯ dev');
+    await settle();
+    stdin.write('dev\r');
+    await waitFor(() => typed.settled, () => `Enter in the burst to pick; frame:\n${plain(lastFrame())}`);
+    expect(typed.value).toBe('dev');
+  });
+
+  it('confirm: y or n and Enter in one burst answer it (the first answer counts)', async () => {
+    const { broker, lastFrame, stdin } = setup();
+    const yes = track(broker.confirm({ id: 'go', message: 'Create a console password?', default: false }));
+    await waitForFrame(lastFrame, 'Create a console password? (y/N)');
+    await settle();
+    stdin.write('y\r');
+    await waitFor(() => yes.settled, () => `"y\\r" to answer; frame:\n${plain(lastFrame())}`);
+    expect(yes.value).toBe(true);
+
+    const no = track(broker.confirm({ id: 'go', message: 'Delete its log group too?', default: true }));
+    await waitForFrame(lastFrame, 'Delete its log group too? (Y/n)');
+    await settle();
+    stdin.write('n\r');
+    await waitFor(() => no.settled, () => `"n\\r" to answer; frame:\n${plain(lastFrame())}`);
+    expect(no.value).toBe(false);
   });
 
   it('confirm: y resolves true, n resolves false, Enter takes the default', async () => {
