@@ -6,7 +6,7 @@ import { Session } from '../../src/session/session.js';
 import { rolloutFlow } from '../../flows/rollout/index.js';
 import { FlowScreen } from '../../screens/flow-screen.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
-import { useRolloutWorlds, type RolloutWorld } from '../flows/rollout/harness.js';
+import { publishImage, useRolloutWorlds, type RolloutWorld } from '../flows/rollout/harness.js';
 import { plain, waitForFrame } from './support.js';
 
 const world = useRolloutWorlds();
@@ -16,8 +16,9 @@ function renderRollout(w: RolloutWorld, ...flags: string[]) {
   const flows: FlowEntry[] = [{ name: 'rollout', label: 'Roll out', description: 'test', load: async () => rolloutFlow(w.runtime) }];
   const onExit = vi.fn<(code: number) => void>();
   const args = parseCli(['rollout', '--env', 'dev', '--region', 'us-east-1', '--app', 'todo', '--yes', ...flags]);
-  const app = render(<FlowScreen session={new Session(args, w.env, flows)} request={{ flow: 'rollout' }} broker={new PromptBroker()} onExit={onExit} onHome={vi.fn()} />);
-  return { ...app, onExit };
+  const session = new Session(args, w.env, flows);
+  const app = render(<FlowScreen session={session} request={{ flow: 'rollout' }} broker={new PromptBroker()} onExit={onExit} onHome={vi.fn()} />);
+  return { ...app, onExit, session };
 }
 
 describe('the live deployment view', () => {
@@ -36,6 +37,19 @@ describe('the live deployment view', () => {
     expect(done).toMatch(/✔ Deployment/);
     expect(frames.map(plain).some((f) => /running 1\/1/.test(f))).toBe(true);
     expect(onExit).not.toHaveBeenCalled(); // the person leaves when they have read it
+  }, 60_000);
+
+  it('a second rollout’s watch shows only its own deployment’s events, never the last words of the one before', async () => {
+    const w = await world();
+    const first = renderRollout(w);
+    await waitForFrame(first.lastFrame, /Running at http:\/\/todo-dev-/, 30_000);
+    first.unmount();
+    await publishImage(w.sandbox, w.runtime.cwd, 'v2');
+    const second = renderRollout(w);
+    await waitForFrame(second.lastFrame, /Running at http:\/\/todo-dev-/, 30_000);
+    // The first deployment ended with "has reached a steady state"; the second's watch opens with its own start.
+    const watchLog = second.session.record.flatMap((e) => (e.type === 'step-log' && e.stepId === 'watch' ? [e.line] : []));
+    expect(watchLog[0]).toMatch(/has started 1 tasks/);
   }, 60_000);
 
   it('a failed deployment shows each stopped task, then the diagnosis with the log lines and the fix', async () => {
