@@ -31,7 +31,7 @@ export interface FlowScreenProps {
  */
 export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScreenProps) {
   const entry = session.flows.find((f) => f.name === request.flow);
-  const [view, dispatch] = useReducer(reduceRunView, initialRunView(entry?.label ?? request.flow));
+  const [view, dispatch] = useReducer(reduceRunView, initialRunView(entry?.title ?? entry?.label ?? request.flow));
   const [fatal, setFatal] = useState<{ error: ErrorReport; code: number }>();
   const [cancelling, setCancelling] = useState(false);
   const controller = useMemo(() => new AbortController(), []);

@@ -12,6 +12,8 @@ import { routeSdkOutput } from '../../flows/shared/sdk-output.js';
 
 export interface FlowEntry {
   name: string;
+  /** The flow's own title (Flow.title), in the header from the first frame on — before the flow is loaded. */
+  title?: string;
   /** What the home screen shows. */
   label: string;
   description: string;
@@ -28,6 +30,7 @@ export interface FlowEntry {
 const ENTRIES: FlowEntry[] = [
   {
     name: 'bootstrap',
+    title: 'Account bootstrap',
     label: 'Set up this AWS account safely',
     description: 'admin role behind MFA, groups, your IAM user with MFA, access key, CLI profile, EC2 key pair',
     questions: bootstrapQuestions({}),
@@ -35,6 +38,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'publish',
+    title: 'Build and publish',
     label: 'Build and publish this app to ECR',
     description: 'test stage, release image, git-SHA tag, ECR repository with lifecycle policy, push, digest',
     questions: publishQuestions({}),
@@ -42,6 +46,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'rollout',
+    title: 'Roll out',
     label: 'Roll out to an environment on ECS',
     description: 'Fargate service behind a load balancer, the published image by digest, watched live, diagnosed on failure',
     questions: rolloutQuestions({}),
@@ -50,6 +55,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'status',
+    title: 'Status',
     label: 'See what runs where',
     description: 'per environment: revision and image digest, task counts, rollout state, URL, the last failure diagnosed',
     questions: statusQuestions({}),
@@ -58,6 +64,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'run',
+    title: 'Run a one-off task',
     label: 'Run a one-off task in an environment',
     description: 'a migration or task runner with the service’s revision and network; its log streamed, its exit code handed on',
     questions: runQuestions({}),
@@ -67,6 +74,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'teardown',
+    title: 'Tear down',
     label: 'Tear down an environment',
     description: 'deletes what slipway made for it, found by its tags, after you type its name; the environment file stays',
     questions: teardownQuestions({}),
@@ -75,6 +83,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'doctor',
+    title: 'Doctor',
     label: 'Check this machine',
     description: 'Node, Docker, buildx, AWS credentials and identity, region, ~/.aws file modes',
     questions: [],
