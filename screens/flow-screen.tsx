@@ -73,7 +73,7 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
   const cancelledEarly = fatal?.code === ExitCode.cancelled;
   if (fatal && !cancelledEarly) failures.push({ title: 'Could not start', error: fatal.error });
   // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
-  const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + (view.settled ? 1 : 0) + view.steps.length + (prompt ? 4 : 0) + (finished ? 4 : 1) + 1;
+  const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + (view.settled ? 1 : 0) + view.steps.length + (prompt ? 4 + (prompt.kind === 'text' && prompt.ask.totp ? 1 : 0) : 0) + (finished ? 4 : 1) + 1;
   const maxFailures = failuresThatFit(failures, rows - fixedRows - 3, columns - 4);
   const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
   const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));

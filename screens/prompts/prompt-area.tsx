@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { secondsToNextCode } from '../../src/engine/prompter.js';
 import type { PromptRequest } from '../state/prompt-broker.js';
 import { SelectList } from './select-list.js';
 import { TextInput } from './text-input.js';
@@ -47,8 +48,19 @@ function TextQuestion({ request }: { request: Extract<PromptRequest, { kind: 'te
         <TextInput masked={request.masked} onSubmit={submit} />
       </Text>
       {problem ? <Text color="red">{`  ${problem}`}</Text> : null}
+      {request.ask.totp ? <NextCodeCountdown /> : null}
     </Box>
   );
+}
+
+/** "The app shows a new code in 12 s": when to type the next of two consecutive codes, or a fresh one. */
+function NextCodeCountdown() {
+  const [left, setLeft] = useState(() => secondsToNextCode());
+  useEffect(() => {
+    const timer = setInterval(() => setLeft(secondsToNextCode()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return <Text dimColor>{`  The app shows a new code in ${left} s.`}</Text>;
 }
 
 function ConfirmQuestion({ request }: { request: Extract<PromptRequest, { kind: 'confirm' }> }) {

@@ -46,7 +46,7 @@ export class PromptBroker implements Prompter {
     return this.open<boolean>((resolve) => ({ kind: 'confirm', ask, resolve }));
   }
   mfaCode(ask: MfaAsk): Promise<string> {
-    return this.text({ id: 'mfa-code', message: ask.message ?? `MFA code for ${ask.serial}`, validate: validateMfaCode });
+    return this.text({ id: 'mfa-code', message: ask.message ?? `MFA code for ${ask.serial}`, validate: validateMfaCode, totp: true });
   }
   async showQr(show: QrShow): Promise<void> {
     const rendered = await renderQr(show.data);

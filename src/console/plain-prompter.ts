@@ -1,6 +1,6 @@
 import { CancelledError } from '../engine/errors.js';
 import type { ConfirmAsk, MfaAsk, Prompter, QrShow, SecretShow, SelectAsk, TextAsk } from '../engine/prompter.js';
-import { validateMfaCode } from '../engine/prompter.js';
+import { secondsToNextCode, validateMfaCode } from '../engine/prompter.js';
 import { renderQr } from '../present/qr.js';
 
 /**
@@ -13,7 +13,8 @@ export class PlainPrompter implements Prompter {
 
   async text(ask: TextAsk): Promise<string> {
     const { input } = await import('@inquirer/prompts');
-    return this.guard(input({ message: ask.message, default: ask.default, validate: (v) => ask.validate?.(v) ?? true }, { signal: this.signal }));
+    const message = ask.totp ? withNextCode(ask.message) : ask.message;
+    return this.guard(input({ message, default: ask.default, validate: (v) => ask.validate?.(v) ?? true }, { signal: this.signal }));
   }
   async select<T extends string>(ask: SelectAsk<T>): Promise<T> {
     const { select } = await import('@inquirer/prompts');
@@ -31,7 +32,7 @@ export class PlainPrompter implements Prompter {
   }
   async mfaCode(ask: MfaAsk): Promise<string> {
     const { input } = await import('@inquirer/prompts');
-    return this.guard(input({ message: ask.message ?? `MFA code for ${ask.serial}`, validate: (v) => validateMfaCode(v) ?? true }, { signal: this.signal }));
+    return this.guard(input({ message: withNextCode(ask.message ?? `MFA code for ${ask.serial}`), validate: (v) => validateMfaCode(v) ?? true }, { signal: this.signal }));
   }
   async showQr(show: QrShow): Promise<void> {
     const code = await renderQr(show.data);
@@ -63,4 +64,9 @@ export class PlainPrompter implements Prompter {
       throw error;
     }
   }
+}
+
+/** Line mode cannot tick: it says, once, when the app's next code comes. */
+function withNextCode(message: string): string {
+  return `${message} (the app shows a new code in ${secondsToNextCode()} s)`;
 }

@@ -15,6 +15,8 @@ export interface TextAsk {
    * more: the step logged the same lines just above its question.)
    */
   details?: { title: string; lines: string[] };
+  /** The answer is an authenticator's code: the wizard counts down to the app's next one. */
+  totp?: boolean;
 }
 
 export interface SelectAsk<T extends string = string> {
@@ -69,4 +71,12 @@ export interface Prompter {
 /** Six digits, as every TOTP authenticator shows them. */
 export function validateMfaCode(code: string): string | undefined {
   return /^\d{6}$/.test(code.trim()) ? undefined : 'An MFA code is the 6 digits your authenticator app shows.';
+}
+
+/** TOTP codes change every 30 s, on the same clock everywhere (RFC 6238: steps counted from the Unix epoch). */
+export const TOTP_PERIOD_SECONDS = 30;
+
+/** Seconds until authenticator apps show their next code. */
+export function secondsToNextCode(now = Date.now()): number {
+  return TOTP_PERIOD_SECONDS - (Math.floor(now / 1000) % TOTP_PERIOD_SECONDS);
 }

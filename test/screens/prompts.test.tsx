@@ -3,6 +3,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { useSyncExternalStore } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/engine/errors.js';
+import { secondsToNextCode } from '../../src/engine/prompter.js';
 import { PromptArea } from '../../screens/prompts/prompt-area.js';
 import { PromptBroker } from '../../screens/state/prompt-broker.js';
 import { KEY, plain, press, settle, type, waitFor, waitForFrame } from './support.js';
@@ -34,6 +35,25 @@ afterEach(() => {
 });
 
 describe('PromptBroker + PromptArea', () => {
+  it('an MFA code: the wizard counts down to the app’s next code, on the 30-second TOTP clock', async () => {
+    const { broker, lastFrame } = setup();
+    await waitForFrame(lastFrame, 'no question');
+    track(broker.mfaCode({ serial: 'arn:aws:iam::123456789012:mfa/alice' }));
+    const frame = await waitForFrame(lastFrame, /The app shows a new code in \d+ s\./);
+    const left = Number(/new code in (\d+) s/.exec(frame)?.[1]);
+    expect(left).toBeGreaterThanOrEqual(1);
+    expect(left).toBeLessThanOrEqual(30);
+    // It ticks: a second later it says another number (or the code turned over).
+    await waitFor(() => Number(/new code in (\d+) s/.exec(lastFrame() ?? '')?.[1]) !== left, () => 'the countdown to tick', 2_500);
+    broker.cancel();
+  });
+
+  it('secondsToNextCode follows RFC 6238’s steps from the Unix epoch', () => {
+    expect(secondsToNextCode(Date.UTC(2026, 11, 7, 22, 0, 0))).toBe(30);
+    expect(secondsToNextCode(Date.UTC(2026, 11, 7, 22, 0, 12, 500))).toBe(18);
+    expect(secondsToNextCode(Date.UTC(2026, 11, 7, 22, 0, 59, 999))).toBe(1);
+  });
+
   it('text: a failed validation shows the problem and lets the person try again', async () => {
     const { broker, lastFrame, stdin } = setup();
     await waitForFrame(lastFrame, 'no question');

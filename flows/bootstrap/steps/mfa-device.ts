@@ -45,10 +45,11 @@ export const mfaDevice: Step<BootstrapContext> = {
       fallback: seed.replace(/(.{4})/g, '$1 ').trim(),
     });
     for (;;) {
-      const first = await c.prompter.text({ id: 'mfa-code-1', message: 'First code from the app', validate: validateMfaCode });
+      const first = await c.prompter.text({ id: 'mfa-code-1', message: 'First code from the app', validate: validateMfaCode, totp: true });
       const second = await c.prompter.text({
         id: 'mfa-code-2',
         message: 'Wait for the next code, then type it',
+        totp: true,
         validate: (v) => validateMfaCode(v) ?? (v.trim() === first.trim() ? 'That is the same code; wait for the app to show the next one.' : undefined),
       });
       try {
