@@ -14,6 +14,9 @@ import { PromptArea, QrPanel, qrLayout } from './prompts/prompt-area.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 import { initialRunView, reduceRunView } from './state/run-view.js';
 import { StepList } from './step-list.js';
+import { flowLayout, rowsOf } from './layout/flow-layout.js';
+
+const RESUMING = 'Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface FlowScreenProps {
@@ -72,11 +75,22 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
   // Ctrl-C before anything began is a choice, not a failure: said in yellow below, not in the error panel.
   const cancelledEarly = fatal?.code === ExitCode.cancelled;
   if (fatal && !cancelledEarly) failures.push({ title: 'Could not start', error: fatal.error });
+  // Once finished, the warnings and errors stay — and all of it for a flow whose output is the point
+  // (`slipway run`: the task's own log).
+  const paneLog = !finished || entry?.keepsOutput ? view.log : view.log.filter((l) => l.level !== 'info');
+  const notices = [view.resumed ? RESUMING : undefined, view.setAside ? setAsideNotice(view.setAside) : undefined, view.settled ? settledNotice(view.settled) : undefined].filter((n): n is string => n !== undefined);
   // Keep the frame within the terminal: a taller frame makes ink clear the screen on every render.
-  const fixedRows = 3 + (view.resumed || view.setAside ? 1 : 0) + (view.settled ? 1 : 0) + view.steps.length + (prompt ? 4 + (prompt.kind === 'text' && prompt.ask.totp ? 1 : 0) : 0) + (finished ? 4 : 1) + 1;
-  const maxFailures = failuresThatFit(failures, rows - fixedRows - 3, columns - 4);
-  const failureRows = failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), failures.length ? 3 : 0);
-  const paneHeight = Math.max(3, Math.min(12, rows - fixedRows - failureRows));
+  const layout = flowLayout({
+    rows,
+    columns,
+    steps: view.steps.length,
+    notices,
+    paneLines: paneLog.reduce((sum, line) => sum + rowsOf(line.text, columns - 4), 0) + (finished ? 0 : view.progress.length),
+    prompt: prompt && !cancelling ? prompt : undefined,
+    outcome: view.result ? [...view.result.summary, outcomeHeadline(view.result)] : undefined,
+    statusLine: cancelledEarly || (cancelling && !finished),
+    failures,
+  });
 
   const header = (
     <Header title={view.title} profile={runtime?.aws.profile} account={view.account} region={view.target.region ?? runtime?.aws.region} endpoint={runtime?.aws.endpoint} sandbox={prepared.value?.args.sandbox ?? session.args.sandbox} />
@@ -97,6 +111,18 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
       </Box>
     );
   }
+  if (prompt?.kind === 'secret' && !cancelling) {
+    // A secret shown once gets the screen: read and saved without the step list pushing it off.
+    return (
+      <Box flexDirection="column">
+        {header}
+        <Box paddingX={1} marginTop={1}>
+          <PromptArea request={prompt} />
+        </Box>
+        <Footer keys={[['enter', 'saved it'], ['ctrl-c', 'stop']]} />
+      </Box>
+    );
+  }
   if (prompt?.kind === 'qr' && !cancelling) {
     // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal —
     // and without the header when that is what it takes to show the code whole (80×24).
@@ -110,18 +136,16 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
   return (
     <Box flexDirection="column">
       {header}
-      {view.resumed ? <Text color="yellow">{`  Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.`}</Text> : null}
-      {view.setAside ? <Text color="yellow" wrap="truncate-end">{`  ${setAsideNotice(view.setAside)}`}</Text> : null}
-      {view.settled ? <Text dimColor wrap="truncate-end">{`  ${settledNotice(view.settled)}`}</Text> : null}
-      <StepList steps={view.steps} />
-      {!finished ? (
-        <LivePane log={view.log} progress={view.progress} height={paneHeight} width={columns} />
-      ) : (
-        // Once finished, the warnings and errors stay — and all of it for a flow whose output is the
-        // point (`slipway run`: the task's own log).
-        <LivePane log={entry?.keepsOutput ? view.log : view.log.filter((l) => l.level !== 'info')} progress={[]} height={paneHeight} width={columns} />
-      )}
-      <ErrorPanel failures={failures} maxShown={maxFailures} />
+      {view.resumed ? <Text color="yellow">{`  ${RESUMING}`}</Text> : null}
+      {view.setAside ? <Text color="yellow">{`  ${setAsideNotice(view.setAside)}`}</Text> : null}
+      {view.settled ? (
+        <Box paddingLeft={2}>
+          <Text dimColor>{settledNotice(view.settled)}</Text>
+        </Box>
+      ) : null}
+      <StepList steps={view.steps} maxRows={layout.stepRows} />
+      <LivePane log={paneLog} progress={finished ? [] : view.progress} height={layout.paneHeight} width={columns} />
+      <ErrorPanel failures={failures} maxShown={layout.maxFailures} />
       {prompt && !cancelling ? (
         <Box paddingX={1} marginTop={1}>
           <PromptArea request={prompt} />
@@ -142,27 +166,9 @@ function Outcome({ result }: { result: RunResult }) {
       {result.summary.map((line) => (
         <Text key={line}>{line}</Text>
       ))}
-      <Text bold color={status === 'done' ? 'green' : status === 'cancelled' ? 'yellow' : 'red'}>{outcomeHeadline(result)}</Text>
+      <Text bold color={status === 'done' ? (runExitCode(result) === 0 ? 'green' : 'yellow') : status === 'cancelled' ? 'yellow' : 'red'}>{outcomeHeadline(result)}</Text>
     </Box>
   );
-}
-
-/** How many rows one failure takes in the error panel at this width. */
-function linesOf({ title, error }: { title: string; error: ErrorReport }, width: number): number {
-  const wrapped = (text: string | undefined) => (text ? Math.ceil((text.length + 8) / Math.max(20, width)) : 0);
-  return wrapped(`${title}: ${error.message}`) + wrapped(error.why) + wrapped(error.fix);
-}
-
-/** As many failures as the rows allow (at least one), so the frame never outgrows the terminal. */
-function failuresThatFit(failures: { title: string; error: ErrorReport }[], rows: number, width: number): number {
-  let used = 0;
-  let count = 0;
-  for (const failure of failures) {
-    used += linesOf(failure, width);
-    if (used > rows) break;
-    count++;
-  }
-  return Math.max(1, count);
 }
 
 function safely<T>(make: () => T): { value: T; error?: undefined } | { value?: undefined; error: unknown } {

@@ -2,15 +2,21 @@ import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import { describeHow, mark, type StepStatus } from '../src/present/format.js';
 import { Elapsed } from './elapsed.js';
+import { visibleSteps } from './layout/flow-layout.js';
 import type { StepView } from './state/run-view.js';
 
 const COLOR: Record<StepStatus, string | undefined> = { pending: 'gray', running: 'cyan', done: 'green', failed: 'red', cancelled: 'yellow' };
 
-/** One line per step, never wrapped: a long detail is cut, the error panel below has the full story. */
-export function StepList({ steps }: { steps: StepView[] }) {
+/**
+ * One line per step, never wrapped: a long detail is cut, the error panel below has the full story.
+ * Given fewer rows than steps (a long flow at 80×24), the finished steps fold into one counted line.
+ */
+export function StepList({ steps, maxRows = Infinity }: { steps: StepView[]; maxRows?: number }) {
+  const { before, shown, after } = visibleSteps(steps, maxRows);
   return (
     <Box flexDirection="column" paddingX={1}>
-      {steps.map((step) => {
+      {before > 0 ? <Text color="green">{`${mark('done')} `}<Text dimColor>{`${before} step${before === 1 ? '' : 's'} done`}</Text></Text> : null}
+      {shown.map((step) => {
         const how = step.how ? describeHow(step.how) : undefined;
         const detail = [how && `(${how})`, step.detail && `— ${step.detail}`].filter(Boolean).join(' ');
         return (
@@ -30,6 +36,7 @@ export function StepList({ steps }: { steps: StepView[] }) {
           </Box>
         );
       })}
+      {after > 0 ? <Text dimColor>{`${mark('pending')} ${after} more step${after === 1 ? '' : 's'}`}</Text> : null}
     </Box>
   );
 }

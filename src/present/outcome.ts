@@ -1,3 +1,4 @@
+import { runExitCode } from '../cli/exit-code.js';
 import type { RunResult } from '../engine/events.js';
 import { elapsed } from './format.js';
 
@@ -5,8 +6,11 @@ import { elapsed } from './format.js';
 export function outcomeHeadline(result: RunResult): string {
   const failed = result.failures.length;
   switch (result.status) {
-    case 'done':
-      return `Done in ${elapsed(result.durationMs)}.`;
+    case 'done': {
+      // A run whose work was another program's (slipway run) ends with that program's exit code.
+      const code = runExitCode(result);
+      return code === 0 ? `Done in ${elapsed(result.durationMs)}.` : `Finished in ${elapsed(result.durationMs)}, with exit code ${code}.`;
+    }
     case 'cancelled':
       return 'Cancelled. The journal is kept: `slipway resume` carries on from here.';
     case 'failed':

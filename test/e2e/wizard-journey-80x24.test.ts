@@ -36,11 +36,12 @@ const environment = (name: string) => (screen: string) => (new RegExp(`❯ ${nam
 const fits = (screen: string) => screen.split('\n').every((line) => [...line].length <= WIDTH);
 /**
  * The header's top border is the first row: nothing of the frame scrolled off the top. Checked on the
- * home screen, every question, the QR code, the confirmation and the finished publish and run — not
- * yet where the frame is known to outgrow 24 rows: a running flow's steps and log pane, the one-time
- * password under bootstrap's 13 steps, and a finished bootstrap, rollout or teardown with its summary.
+ * home screen, every question, the QR code, the confirmation, and on every screen polled while a flow
+ * runs and once it has finished (the step list folds, the log pane shrinks: screens/layout/).
  */
 const headerOnTop = (screen: string) => screen.split('\n')[0]?.startsWith('╭') === true;
+/** The wizard's flow screen is up: its footer names Ctrl-C, or the keys to leave a finished run. */
+const flowScreenUp = (screen: string) => /ctrl-c (cancel step|stop)|enter\/q leave/.test(screen);
 
 describe.skipIf(!ready)('the wizard at 80×24, keys in bursts: bootstrap → publish → rollout → run → teardown', () => {
   let home: string;
@@ -101,8 +102,16 @@ describe.skipIf(!ready)('the wizard at 80×24, keys in bursts: bootstrap → pub
 
   /** Waits for the flow's end; a failure shows its screen. */
   async function finished(what: string, ms: number): Promise<string> {
-    const screen = await term.waitFor(what, (s) => s.includes('Done in') || s.includes('✖') || / failed\. Fix /.test(s) || s.includes('Cancelled.'), ms);
-    expect(screen, screen).toContain('Done in');
+    // Every screen polled on the way: a frame taller than 24 rows would have pushed the header off.
+    const tooTall: string[] = [];
+    const screen = await term.waitFor(what, (s) => {
+      if (flowScreenUp(s) && !headerOnTop(s)) tooTall.push(s);
+      return /(Done|Finished) in/.test(s) || s.includes('✖') || / failed\. Fix /.test(s) || s.includes('Cancelled.');
+    }, ms);
+    expect(tooTall[0] ?? '', 'a frame taller than the terminal').toBe('');
+    expect(screen, screen).toMatch(/(Done|Finished) in/);
+    expect(headerOnTop(screen), screen).toBe(true);
+    expect(fits(screen), screen).toBe(true);
     return screen;
   }
 
@@ -283,6 +292,7 @@ describe.skipIf(!ready)('the wizard at 80×24, keys in bursts: bootstrap → pub
     expect(ran).toMatch(/task [0-9a-f]{8} exited with code 3/);
     expect(ran).toContain("sh -c 'echo migrating; echo 3 tables; exit 3'");
     expect(ran).toMatch(/exited with code 3; slipway exits with the same code\./);
+    expect(ran).toMatch(/Finished in .+, with exit code 3\./); // not "Done": the job failed
     expect(headerOnTop(ran), ran).toBe(true);
     expect(fits(ran), ran).toBe(true);
     await leave(3);

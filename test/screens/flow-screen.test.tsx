@@ -57,6 +57,28 @@ function stepLine(frame: string, title: string): string {
 }
 
 describe('FlowScreen', () => {
+  it('a long flow never draws a frame taller than the terminal: finished steps fold, the log pane shrinks', async () => {
+    const steps = Array.from({ length: 17 }, (_, i) =>
+      step(`s${i}`, `Step number ${i + 1} with a title long enough to matter`, async (c) => {
+        for (let line = 0; line < 6; line++) c.report.log(`step ${i + 1} says line ${line}: ${'a long log line that wraps '.repeat(3)}`);
+        if (i === 8) await c.prompter.mfaCode({ serial: 'arn:aws:iam::123456789012:mfa/alice' });
+        return { done: `result-${i}` };
+      }),
+    );
+    const flow = { ...testFlow(steps), summary: () => ['Running at http://todo-dev-1645815282.us-east-1.elb.amazonaws.com/', `todo-dev:1 · sha256:${'d'.repeat(64)} · deployed in 2 s`, 'Another summary line'] };
+    const { lastFrame, frames, stdin } = renderFlow(flow);
+    await waitForFrame(lastFrame, /The app shows a new code in \d+ s/);
+    await type(stdin, '123456');
+    await press(stdin, KEY.enter);
+    const done = await waitForFrame(lastFrame, /Done in/);
+    const tooTall = frames.map(plain).filter((f) => f.split('\n').length > 24);
+    expect(tooTall, tooTall[0]).toEqual([]);
+    expect(frames.map(plain).every((f) => f.startsWith('╭'))).toBe(true);
+    expect(done).toMatch(/✔ \d+ steps done/);
+    expect(done).toContain('Step number 17');
+    expect(done).toContain('Another summary line');
+  });
+
   it('runs the steps, asks the question, shows ✔ marks, the account and the done headline', async () => {
     const account = step('account', 'Look up the account', async () => ({ account: '123456789012' }));
     const name = step('name', 'Name the app', async (c) => ({ appName: await c.prompter.text({ id: 'app-name', message: 'App name', validate: (v) => (/^[a-z]+$/.test(v) ? undefined : 'Lower-case letters only.') }) }));
