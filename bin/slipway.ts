@@ -56,7 +56,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`slipway ${SLIPWAY_VERSION}\n`);
     return ExitCode.ok;
   }
-  const mode = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
+  // A plan is lines to read (or pipe), like `terraform plan`: never the full-screen wizard.
+  const chosen = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
+  const mode = args.plan && chosen === 'tui' ? 'plain' : chosen;
   try {
     // Bad answers on the command line are refused here, before any screen or journal exists.
     const command = findCommand(args.command);

@@ -20,7 +20,7 @@ export function routeSdkOutput<C extends StepContext>(flow: Flow<C>): Flow<C> {
   const { steps } = flow;
   return {
     ...flow,
-    target: (answers, prompter) => withSdkOutput(beforeSteps, () => flow.target(answers, prompter)),
+    target: (answers, prompter, how) => withSdkOutput(beforeSteps, () => flow.target(answers, prompter, how)),
     context: (base) => withSdkOutput(beforeSteps, () => flow.context(base)),
     steps: typeof steps === 'function' ? (answers) => steps(answers).map(wrap) : steps.map(wrap),
   };

@@ -30,9 +30,11 @@ export function teardownFlow(runtime: Runtime): Flow<RolloutContext> {
     name: 'teardown',
     title: 'Tear down',
     questions: settleKnown(teardownQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }), runtime, saved),
-    target: async (answers, prompter) => {
-      // Refused before any journal exists: a pipeline that forgot --approve exits 2 with nothing done.
-      if (answers.approve !== true && !prompter.interactive) throw approvalNeeded(String(answers.env));
+    removes: true,
+    target: async (answers, prompter, how) => {
+      // Refused before any journal exists: a pipeline that forgot --approve exits 2 with nothing done
+      // (a --plan deletes nothing and needs no approval).
+      if (answers.approve !== true && !prompter.interactive && !how?.planning) throw approvalNeeded(String(answers.env));
       const region = String(answers.region);
       try {
         const who = await (await clients<STSClient>('sts', region, prompter)).send(new GetCallerIdentityCommand({}));

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { findCommand, findFlow } from './flows.js';
+import { findCommand, findFlow, FLOWS } from './flows.js';
+
+const PLANNABLE = FLOWS.filter((f) => f.plannable !== false).map((f) => `slipway ${f.name}`);
 
 /**
  * The command line, parsed with Node's own parseArgs (strict: an unknown flag is an error, not a
@@ -27,6 +29,10 @@ export interface CliArgs {
   sandbox?: string;
   /** Answers given as flow flags (`--user-name bob`), by question id. */
   flowAnswers: Record<string, string>;
+  /** `--plan`: say what the flow would do, read-only (no write call, no journal, no file). */
+  plan: boolean;
+  /** With --plan: exit 0 when nothing would change, 3 when something would (Terraform's convention). */
+  detailedExitcode: boolean;
   help: boolean;
   version: boolean;
 }
@@ -50,6 +56,8 @@ const OPTIONS = {
   list: { type: 'boolean' },
   sandbox: { type: 'boolean' },
   'sandbox-name': { type: 'string' },
+  plan: { type: 'boolean' },
+  'detailed-exitcode': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -100,6 +108,10 @@ export function parseCli(given: string[]): CliArgs {
   // --region is global (where AWS calls go) and also the answer of flows that ask for a region.
   const region = text('region');
   if (region && flow?.questions?.some((q) => q.id === 'region')) flowAnswers.region = region;
+  if (flag('detailed-exitcode') && !flag('plan')) throw new ArgsError('--detailed-exitcode only goes with --plan.');
+  if (flag('plan') && (command === 'home' || command === 'resume' || !findFlow(command) || findFlow(command)?.plannable === false)) {
+    throw new ArgsError(`--plan goes with a flow that changes something: ${PLANNABLE.join(', ')}.`);
+  }
   if (command !== 'resume' && (flag('discard') || flag('list') || rest.length > 0)) {
     throw new ArgsError(rest.length > 0 ? `Unexpected argument "${rest[0]}".` : `--${flag('discard') ? 'discard' : 'list'} only goes with \`slipway resume\`.`);
   }
@@ -118,6 +130,8 @@ export function parseCli(given: string[]): CliArgs {
     answersFile: text('answers'),
     discard: flag('discard'),
     list: flag('list'),
+    plan: flag('plan'),
+    detailedExitcode: flag('detailed-exitcode'),
     help: flag('help'),
     version: flag('version'),
   };

@@ -21,6 +21,8 @@ export interface FlowEntry {
   questions?: Question[];
   /** Checks what the flags name (files, other environments) before any screen; throws UsageError. */
   checkGiven?(given: Answers, cwd: string): Promise<void>;
+  /** `--plan` makes sense for it (it changes something); false for the flows that only look (status, doctor). */
+  plannable?: boolean;
   /** Its log is what the person came for (a one-off task's output): it stays on screen once finished. */
   keepsOutput?: boolean;
   /** Loaded on demand: each flow pulls in its own SDK clients, never before it is chosen. */
@@ -55,6 +57,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'status',
+    plannable: false,
     title: 'Status',
     label: 'See what runs where',
     description: 'per environment: revision and image digest, task counts, rollout state, URL, the last failure diagnosed',
@@ -83,6 +86,7 @@ const ENTRIES: FlowEntry[] = [
   },
   {
     name: 'doctor',
+    plannable: false,
     title: 'Doctor',
     label: 'Check this machine',
     description: 'Node, Docker, buildx, AWS credentials and identity, region, ~/.aws file modes',

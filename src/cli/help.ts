@@ -3,7 +3,9 @@ import { PASSTHROUGH } from './args.js';
 import type { CommandEntry, FlowEntry } from './flows.js';
 
 /** What help needs of a flow or a command. */
-type HelpEntry = Pick<FlowEntry | CommandEntry, 'name' | 'label' | 'description' | 'questions'>;
+type HelpEntry = Pick<FlowEntry | CommandEntry, 'name' | 'label' | 'description' | 'questions'> & { plannable?: boolean; load?: unknown };
+
+const PLAN_FLAGS = new Set(['--plan', '--detailed-exitcode']);
 
 /**
  * `slipway --help` and `slipway <command> --help`, made from the flow registry and each flow's
@@ -19,6 +21,8 @@ const GLOBAL_OPTIONS: [string, string][] = [
   ['-y, --yes', 'take every default, ask nothing'],
   ['--answers <file>', 'answers as a JSON object (keys as in the flow’s questions); asks nothing'],
   ['--json', 'print one JSON result object on stdout; asks nothing'],
+  ['--plan', 'say what the flow would do, step by step, and change nothing (read-only)'],
+  ['--detailed-exitcode', 'with --plan: exit 0 when nothing would change, 3 when something would'],
   ['--sandbox', 'rehearse against a simulated AWS account on this machine (nothing leaves it)'],
   ['--sandbox-name <name>', 'the same, in the sandbox of that name (default: "default")'],
   ['-h, --help', 'this help; `slipway <command> --help` for a command’s own flags'],
@@ -29,7 +33,8 @@ const FOOTER = `Modes: the full-screen wizard on a terminal; --plain or TERM=dum
 --yes, --answers, --json, CI=true or no terminal for non-interactive mode (a
 missing answer is an error naming its flag).
 
-Exit codes: 0 done, 1 a step failed, 2 bad input or usage, 130 cancelled.
+Exit codes: 0 done, 1 a step failed, 2 bad input or usage, 3 a plan found
+changes (only when asked for), 130 cancelled.
 State: journals under $XDG_STATE_HOME/slipway (default ~/.local/state/slipway).
 `;
 
@@ -76,7 +81,10 @@ export function commandHelp(entry: HelpEntry): string {
   if (asked.length) sections.push(`Its questions (asked when not given; each flag answers one):\n${table(asked.map(optionRow))}`);
   if (advanced.length) sections.push(`Settings with a good default (never asked; a flag or --answers changes them):\n${table(advanced.map(optionRow))}`);
   if (!questions.length && !passthrough) sections.push('It asks nothing.');
-  sections.push(`Options of every command:\n${table(GLOBAL_OPTIONS.filter(([flag]) => flag !== '--region <region>' || !questions.some((q) => q.flag === '--region')))}`);
+  // --plan only with a flow that changes something (not status, doctor or logs, which only look).
+  const plannable = entry.load !== undefined && entry.plannable !== false;
+  const global = GLOBAL_OPTIONS.filter(([flag]) => (flag !== '--region <region>' || !questions.some((q) => q.flag === '--region')) && (plannable || !PLAN_FLAGS.has(flag)));
+  sections.push(`Options of every command:\n${table(global)}`);
   return `${sections.join('\n\n')}\n\n${FOOTER}`;
 }
 

@@ -1,5 +1,6 @@
 /** Exit codes, as documented in the README. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+/** 3: `--plan --detailed-exitcode` found something to change (Terraform's code, moved off 2, which is bad input here). */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, changesPlanned: 3, cancelled: 130 } as const;
 
 /**
  * An error a person can act on: what failed, why in plain words, and the next thing to do.

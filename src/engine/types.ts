@@ -61,6 +61,17 @@ export interface Step<C extends StepContext = StepContext> {
   inputs?(c: C): Inputs | Promise<Inputs>;
   /** One line saying what apply would do, for --plan and production approval. */
   plan?(c: C): string;
+  /**
+   * What apply would change here, field by field ("image: …@sha256:aa → …@sha256:bb"), when the probe
+   * says the step is not done: lines for `--plan`. A line starting "create:" makes it a creation; any
+   * other an update. Read-only, like the probe.
+   */
+  planChanges?(c: C): Promise<string[]>;
+  /**
+   * Apply changes nothing in AWS or on disk: it asks (an approval) or watches (a deployment). `--plan`
+   * lists it as a step that would run, without probing it.
+   */
+  readOnly?: boolean;
   /** Read-only. Defined means "already done": the step is skipped and these outputs adopted. */
   probe(c: C): Promise<Outputs | undefined>;
   /** Idempotent. Its outputs are journaled. */
@@ -106,7 +117,7 @@ export interface Flow<C extends StepContext = StepContext> {
    * Works out the target (account, region, app, env) before any step runs; decides which journal to
    * use. May call AWS read-only (e.g. who am I), so it gets the prompter for an MFA code.
    */
-  target(answers: Answers, prompter: Prompter): Promise<Target>;
+  target(answers: Answers, prompter: Prompter, how?: { planning: boolean }): Promise<Target>;
   /** Builds the flow's context from the base context (e.g. adds SDK clients, lazily imported). */
   context(base: StepContext): Promise<C>;
   /**
@@ -120,6 +131,8 @@ export interface Flow<C extends StepContext = StepContext> {
    * afresh (there is nothing to resume in a check).
    */
   kind?: 'changes' | 'checks';
+  /** Its steps delete (teardown): what `--plan` finds not done yet is a deletion, not a creation. */
+  removes?: boolean;
   /**
    * Turns an error a step threw that is not already a SlipwayError (e.g. a raw AWS error) into one
    * that says why and what to do. Flows that call AWS pass the AWS classifier here.

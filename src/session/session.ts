@@ -9,6 +9,7 @@ import { UsageError } from '../engine/errors.js';
 import type { RunEvent, RunResult } from '../engine/events.js';
 import { discardRun, readJournal } from '../engine/journal.js';
 import type { Prompter } from '../engine/prompter.js';
+import { planFlow, type PlanResult } from '../engine/plan.js';
 import { runFlow } from '../engine/runner.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { homeItems, type HomeItem } from './home-menu.js';
@@ -137,5 +138,11 @@ export class Session {
       },
     });
     return { result, code: runExitCode(result) };
+  }
+
+  /** `--plan`: what the flow would do with these answers, from the present; nothing written. */
+  async plan(prepared: PreparedRun, io: Omit<RunIo, 'emit'>): Promise<PlanResult> {
+    const flow = await prepared.entry.load(prepared.runtime);
+    return planFlow({ flow, given: givenAnswers(this.given), prompter: io.prompter, cancel: io.cancel, acceptDefaults: this.given.yes });
   }
 }

@@ -40,7 +40,7 @@ describe('help made from the flows', () => {
     for (const flag of listed) {
       const question = flow.questions?.find((q) => q.flag === flag);
       const value = question?.kind === 'confirm' ? 'yes' : question?.kind === 'number' ? '1' : question?.choices?.[0]?.value ?? 'x';
-      const argv = [name, flag, ...(['--plain', '--yes', '--json', '--sandbox', '--version'].includes(flag) ? [] : [value])];
+      const argv = [name, flag, ...(['--plain', '--yes', '--json', '--sandbox', '--version', '--plan'].includes(flag) ? [] : flag === '--detailed-exitcode' ? ['--plan'] : [value])];
       expect(() => parseCli(argv), `${argv.join(' ')}`).not.toThrow();
     }
     expect(help.split('\n').every((line) => [...line].length <= 80), 'every line fits 80 columns').toBe(true);

@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PlanResult } from '../../src/engine/plan.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, explain, motoClient, motoHome, recordFlows, REGION, runSlipway, useMotoAws, type CredentialSource, type MotoHome, type SlipwayRun } from '../support/moto-aws.js';
 
@@ -83,6 +84,19 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
     recordFlows(FILE, [{ flow: 'publish', source: 'default-profile' }]);
   }, 320_000);
 
+  it('rollout --env dev --plan (named profile) reads only: every call aws-sim saw is a read, and it names what the rollout will create', async () => {
+    const calls = (await aws().callLog()).length;
+    const run = await slipway('named-profile', ['rollout', '--env', 'dev', '--yes', '--plan', '--detailed-exitcode', '--json']);
+    expect(run.code, explain(run)).toBe(3);
+    const plan = JSON.parse(run.stdout) as PlanResult;
+    expect(plan.steps.find((s) => s.id === 'load-balancer')?.action).toBe('create');
+    expect(plan.steps.find((s) => s.id === 'service')?.detail.join('\n')).toContain(`create: ECS service ${app}-dev with 1 task`);
+    const made = (await aws().callLog()).slice(calls);
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.filter((c) => !/^(Get|List|Describe)/.test(c.operation)).map((c) => `${c.service}:${c.operation}`)).toEqual([]);
+    expect(existsSync(join(dir, 'slipway', 'environments', 'dev.json'))).toBe(false);
+  });
+
   it('rollout --env dev (named profile, Fargate) makes every resource, tagged, and the service runs the digest', async () => {
     const run = await slipway('named-profile', ['rollout', '--env', 'dev', '--yes', '--json'], 300_000);
     expect(run.code, explain(run)).toBe(0);
@@ -130,6 +144,15 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
     expect((await logs.send(new ListLogTagsCommand({ resourceArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/slipway/${app}/dev` }))).tags).toMatchObject(want);
     recordFlows(FILE, [{ flow: 'rollout', source: 'named-profile', note: 'FARGATE' }]);
   }, 320_000);
+
+  it('rollout --env dev --plan after the rollout: nothing to change (exit 0 with --detailed-exitcode), reads only', async () => {
+    const calls = (await aws().callLog()).length;
+    const run = await slipway('named-profile', ['rollout', '--env', 'dev', '--yes', '--plan', '--detailed-exitcode']);
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ unchanged; 1 step would run without changing anything\.$/m);
+    const made = (await aws().callLog()).slice(calls);
+    expect(made.filter((c) => !/^(Get|List|Describe)/.test(c.operation)).map((c) => `${c.service}:${c.operation}`)).toEqual([]);
+  });
 
   it('status --env dev (role + MFA profile) reports what runs', async () => {
     const run = await slipway('role-mfa-profile', ['status', '--env', 'dev', '--json']);

@@ -18,6 +18,7 @@ export function approvalStep(resourceSteps: Step<RolloutContext>[], serviceChang
     title: 'Approval (for a protected environment)',
     inputs: (c) => (c.environment().protected ? { image: c.output('image', 'image'), environment: c.environment() } : {}),
     plan: (c) => `ask to type "${c.settings.env}" to approve`,
+    readOnly: true,
     async probe(c) {
       if (!c.environment().protected) return { required: false };
       const plan = await changePlan(c, resourceSteps, serviceChanges);
@@ -82,7 +83,7 @@ export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutC
   return { lines };
 }
 
-async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {
+export async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {
   const lines: string[] = [];
   const ecs = await c.ecs();
   const service = (await ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }).catch(() => undefined))?.services?.find((s) => s.status === 'ACTIVE');

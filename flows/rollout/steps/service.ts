@@ -11,6 +11,7 @@ import {
 import { retryWhileNotReady } from '../../../src/aws/waiters.js';
 import type { Outputs, Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
+import { ecsServiceChanges } from './approval.js';
 
 /**
  * The ECS service: created with the deployment circuit breaker (so a bad image rolls back instead of
@@ -23,6 +24,7 @@ export const service: Step<RolloutContext> = {
   title: 'Service deployment',
   inputs: serviceInputs,
   plan: (c) => `ecs:CreateService/UpdateService ${c.names.service} → ${c.names.family}:${c.output('task-definition', 'revision')}`,
+  planChanges: (c) => ecsServiceChanges(c),
   async probe(c) {
     const current = await describe(c);
     return current ? deploymentToFollow(c, current) : undefined;

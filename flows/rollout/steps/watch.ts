@@ -11,6 +11,7 @@ export const watch: Step<RolloutContext> = {
   id: 'watch',
   title: 'Deployment',
   plan: () => 'watch the deployment until it completes',
+  readOnly: true,
   probe: (c) => (c.settings.detach ? detachFrom(c) : Promise.resolve(undefined)),
   apply: (c) => followDeployment(c),
 };

@@ -26,6 +26,7 @@ export const confirm: Step<RolloutContext> = {
   // resumed teardown goes on.
   inputs: (c) => ({ env: c.settings.env, approve: c.answers.approve === true }),
   plan: (c) => `ask to type "${c.settings.env}" to delete`,
+  readOnly: true,
   async probe(c) {
     if (c.output<number>('plan', 'count') === 0) return { required: false };
     const earlier = c.journaled?.status === 'done' ? c.journaled.outputs : undefined;

@@ -15,6 +15,7 @@ export const ec2Watch: Step<RolloutContext> = {
   id: 'watch',
   title: 'Deployment (container instances registering)',
   plan: () => 'watch the deployment and the container instances until it completes',
+  readOnly: true,
   probe: (c) => (c.settings.detach ? detachFrom(c) : Promise.resolve(undefined)),
   async apply(c) {
     const group = targetNames(c.settings.app, c.settings.env).autoScalingGroup;

@@ -16,6 +16,7 @@ export const expressWatch: Step<RolloutContext> = {
   id: 'watch',
   title: 'Express Mode service and its URL',
   plan: () => 'watch the Express Mode service until it is ACTIVE with its URL',
+  readOnly: true,
   async probe(c) {
     return c.settings.detach ? { detached: true, serviceRevisionArn: c.output('service', 'serviceRevisionArn') } : undefined;
   },

@@ -1,0 +1,139 @@
+import { resolveAnswers, validateGivenAnswers } from './answers.js';
+import { CancelledError, SlipwayError, toErrorReport, UsageError } from './errors.js';
+import type { Prompter } from './prompter.js';
+import type { Flow, Outputs, Step, StepContext, Target } from './types.js';
+
+/** What a step would do, as `--plan` says it (Terraform's symbols in the line output). */
+export type PlanAction = 'unchanged' | 'create' | 'update' | 'delete' | 'run' | 'check' | 'unknown';
+
+export interface PlannedStep {
+  id: string;
+  title: string;
+  action: PlanAction;
+  /** What would be done or what differs, one line each. */
+  detail: string[];
+}
+
+export interface PlanResult {
+  flow: string;
+  title: string;
+  target: Target;
+  steps: PlannedStep[];
+  counts: { create: number; update: number; delete: number; unchanged: number; run: number };
+  /** Something in AWS or on disk would change (what `--detailed-exitcode` exits 3 for). */
+  changes: boolean;
+}
+
+export interface PlanOptions {
+  flow: Flow<any>;
+  given: Record<string, string | number | boolean>;
+  prompter: Prompter;
+  cancel: AbortSignal;
+  acceptDefaults?: boolean;
+}
+
+/**
+ * `--plan`: what a run with these answers would do, from the present — each step's read-only probe
+ * against AWS and the files as they are now — without one write: no apply, no journal, no lock. A
+ * step whose probe finds it done is unchanged (its outputs feed the later probes, as in a run); one
+ * that is not done would be created (deleted, in a teardown) or, where the step can say field by field
+ * what differs (`planChanges`), updated; a step whose probe needs something an earlier step would make
+ * first is known only then. Checks run (they only look); approvals and watches would run.
+ */
+export async function planFlow(options: PlanOptions): Promise<PlanResult> {
+  const { flow, prompter, cancel } = options;
+  validateGivenAnswers(flow.questions, options.given);
+  const answers = await resolveAnswers(flow.questions, { given: options.given, journaled: {}, prompter, acceptDefaults: options.acceptDefaults ?? false });
+  const target = await flow.target(answers, prompter, { planning: true });
+  const steps: Step<any>[] = typeof flow.steps === 'function' ? flow.steps(answers) : flow.steps;
+  const outputs: Record<string, Outputs> = {};
+  const base: StepContext = { answers, outputs, prompter, signal: cancel, history: {}, report: { log() {}, progress() {} } };
+  const context = await flow.context(base);
+  const planned: PlannedStep[] = [];
+  let earlierChange = false;
+  for (const step of steps) {
+    if (cancel.aborted) throw new CancelledError();
+    const c = { ...context, journaled: undefined };
+    const line = (): string[] => [describe(step, c)];
+    if (step.readOnly) {
+      // An approval not needed here (an unprotected environment) is said so; one that is would ask.
+      const found = await step.probe(c).catch(() => undefined);
+      if (found?.required === false) planned.push({ id: step.id, title: step.title, action: 'unchanged', detail: ['not needed here'] });
+      else planned.push({ id: step.id, title: step.title, action: 'run', detail: line() });
+      continue;
+    }
+    let found: Outputs | undefined;
+    try {
+      found = await step.probe(c);
+    } catch (error) {
+      if (cancel.aborted || error instanceof CancelledError) throw error;
+      // A probe that reads what an earlier step would make first: what the step can tell without it
+      // (planChanges), else known once that is done.
+      const changes = earlierChange && step.planChanges ? await step.planChanges(c).catch(() => undefined) : undefined;
+      if (changes?.length) {
+        earlierChange = true;
+        planned.push({ id: step.id, title: step.title, action: changes.some((l) => l.startsWith('create')) ? 'create' : 'update', detail: changes });
+        continue;
+      }
+      if (earlierChange && !(error instanceof UsageError)) {
+        const what = describe(step, c);
+        planned.push({ id: step.id, title: step.title, action: 'unknown', detail: [`${what === step.title ? '' : `${what} — `}known once the steps before it are done`] });
+        continue;
+      }
+      if (step.check) {
+        planned.push({ id: step.id, title: step.title, action: 'check', detail: [`would fail: ${toErrorReport(error instanceof SlipwayError || !flow.explainError ? error : flow.explainError(error, step)).message}`] });
+        continue;
+      }
+      throw error instanceof SlipwayError || !flow.explainError ? error : flow.explainError(error, step);
+    }
+    if (found !== undefined) {
+      outputs[step.id] = found;
+      planned.push({ id: step.id, title: step.title, action: step.check ? 'check' : 'unchanged', detail: found.required === false ? ['not needed here'] : [] });
+      continue;
+    }
+    earlierChange = true;
+    const changes = step.planChanges ? await step.planChanges(c).catch(() => undefined) : undefined;
+    if (flow.removes) planned.push({ id: step.id, title: step.title, action: 'delete', detail: line() });
+    else if (changes === undefined) planned.push({ id: step.id, title: step.title, action: 'create', detail: line() });
+    else planned.push({ id: step.id, title: step.title, action: changes.some((l) => l.startsWith('create')) ? 'create' : 'update', detail: changes.length ? changes : line() });
+  }
+  const count = (...actions: PlanAction[]) => planned.filter((p) => actions.includes(p.action)).length;
+  const counts = { create: count('create', 'unknown'), update: count('update'), delete: count('delete'), unchanged: count('unchanged', 'check'), run: count('run') };
+  return { flow: flow.name, title: flow.title, target, steps: planned, counts, changes: counts.create + counts.update + counts.delete > 0 };
+}
+
+/** A step's plan line; one that names an earlier step's output (not made yet) falls back to its title. */
+function describe(step: Step<any>, c: StepContext): string {
+  try {
+    return step.plan?.(c) ?? step.title;
+  } catch {
+    return step.title;
+  }
+}
+
+const SYMBOL: Record<PlanAction, string> = { unchanged: '=', check: '✓', create: '+', update: '~', delete: '-', run: '>', unknown: '+' };
+
+/** The plan as lines, Terraform-like: one per step with its symbol, what differs under it, then the count. */
+export function planLines(plan: PlanResult, describeTarget: (t: Target) => string): string[] {
+  const lines = [`Plan: ${plan.title} · ${describeTarget(plan.target)} — nothing is changed and no journal is written.`];
+  for (const step of plan.steps) {
+    const [first, ...more] = step.detail;
+    const said = first && first !== step.title ? `: ${first}` : '';
+    lines.push(`  ${SYMBOL[step.action]} ${step.title}${step.action === 'unchanged' && !said ? ' (unchanged)' : said}`);
+    for (const line of more) lines.push(`      ${line}`);
+  }
+  lines.push(countLine(plan));
+  return lines;
+}
+
+/** "3 to create, 1 to update, 12 unchanged." (and what would only run: an approval, a watch). */
+export function countLine({ counts }: PlanResult): string {
+  const parts = [
+    counts.create ? `${counts.create} to create` : undefined,
+    counts.update ? `${counts.update} to update` : undefined,
+    counts.delete ? `${counts.delete} to delete` : undefined,
+    `${counts.unchanged} unchanged`,
+  ].filter(Boolean);
+  const run = counts.run ? `; ${counts.run} step${counts.run === 1 ? '' : 's'} would run without changing anything` : '';
+  return `${parts.join(', ')}${run}.`;
+}
