@@ -56,7 +56,7 @@ export function paintHome({ runs, flows, profile, region, columns, color, sandbo
   if (items.length > HOME_MENU_ROWS) lines.push(` ${style('2', `  ${start + 1}–${start + visible.length} of ${items.length}`)}`);
   const hint = items[index]?.hint;
   if (hint) lines.push(` ${style('2', truncate(`  ${hint}`, width - 2))}`);
-  lines.push(` ${style('2', '↑↓ move   enter choose   q quit')}`);
+  lines.push(` ${style('2', '↑↓ move   enter choose   p plan   q quit')}`);
   return lines.join('\n');
 }
 

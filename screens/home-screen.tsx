@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FLOWS, type FlowEntry } from '../src/cli/flows.js';
 import { NO_CREDENTIALS_REASON } from '../src/cli/home-sandbox.js';
 import { describeRun, isBroken, type RunListing } from '../src/cli/runs.js';
@@ -8,7 +8,7 @@ import { Header } from './header.js';
 import { HOME_MENU_ROWS, homeItems } from '../src/session/home-menu.js';
 import { SelectList } from './prompts/select-list.js';
 
-export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'sandbox' } | { kind: 'quit' };
+export type HomeChoice = { kind: 'flow'; flow: string } | { kind: 'plan'; flow: string } | { kind: 'resume'; run: RunListing } | { kind: 'discard'; run: RunListing } | { kind: 'sandbox' } | { kind: 'quit' };
 
 export interface HomeScreenProps {
   runs: RunListing[];
@@ -45,9 +45,13 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
     // Once, on mount: the choice was made on the first paint.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  // The entry under the cursor, for `p` (show that flow's plan instead of running it).
+  const highlighted = useRef(selected ?? homeItems({ runs, flows, runsOnly, sandbox, noCredentials })[0]?.value);
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) onChoose({ kind: 'quit' });
     if (key.escape && picked) setPicked(undefined);
+    const flow = !picked && highlighted.current?.startsWith('flow:') ? flows.find((f) => `flow:${f.name}` === highlighted.current) : undefined;
+    if (input === 'p' && flow && flow.plannable !== false) onChoose({ kind: 'plan', flow: flow.name });
   });
 
   if (picked) {
@@ -96,10 +100,11 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
             initial={selected}
             maxVisible={HOME_MENU_ROWS}
             onSelect={pick}
+            onHighlight={(value) => (highlighted.current = value)}
           />
         </Box>
       </Box>
-      <Footer keys={[['↑↓', 'move'], ['enter', 'choose'], ['q', 'quit']]} />
+      <Footer keys={runsOnly ? [['↑↓', 'move'], ['enter', 'choose'], ['q', 'quit']] : [['↑↓', 'move'], ['enter', 'choose'], ['p', 'plan'], ['q', 'quit']]} />
     </Box>
   );
 }

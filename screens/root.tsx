@@ -3,10 +3,14 @@ import { sandboxHeader } from '../src/cli/home-sandbox.js';
 import { ExitCode } from '../src/engine/errors.js';
 import type { RunRequest, Session } from '../src/session/session.js';
 import { FlowScreen } from './flow-screen.js';
+import { PlanScreen } from './plan-screen.js';
 import { HomeScreen, type HomeChoice } from './home-screen.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 
-export type Screen = { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number; selected?: string; chosen?: boolean } | { kind: 'flow'; request: RunRequest; key: number };
+export type Screen =
+  | { kind: 'home'; runsOnly?: boolean; notice?: string; key?: number; selected?: string; chosen?: boolean }
+  | { kind: 'flow'; request: RunRequest; key: number }
+  | { kind: 'plan'; request: RunRequest; key: number };
 
 export interface RootProps {
   session: Session;
@@ -23,6 +27,20 @@ export function Root({ session, initial, broker, profile, region, onExit }: Root
   const [screen, setScreen] = useState<Screen>(initial);
   const [runs, setRuns] = useState(() => session.runs());
   const shown = session.sandbox ? sandboxHeader(session.args) : { profile, region };
+
+  if (screen.kind === 'plan') {
+    return (
+      <PlanScreen
+        key={screen.key}
+        session={session}
+        request={screen.request}
+        broker={broker}
+        onExit={onExit}
+        onHome={() => setScreen({ kind: 'home', selected: `flow:${screen.request.flow}`, key: Date.now() })}
+        onRun={(answers) => setScreen({ kind: 'flow', request: { ...screen.request, answers }, key: Date.now() })}
+      />
+    );
+  }
 
   if (screen.kind === 'flow') {
     return (
@@ -48,6 +66,8 @@ export function Root({ session, initial, broker, profile, region, onExit }: Root
         return setScreen({ kind: 'home', notice: session.enterSandbox(), key: Date.now() });
       case 'flow':
         return setScreen({ kind: 'flow', request: { flow: choice.flow }, key: Date.now() });
+      case 'plan':
+        return setScreen({ kind: 'plan', request: { flow: choice.flow }, key: Date.now() });
       case 'resume':
         try {
           return setScreen({ kind: 'flow', request: session.resumeRequest(choice.run), key: Date.now() });

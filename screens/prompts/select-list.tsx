@@ -12,7 +12,7 @@ export interface SelectItem {
  * A vertical menu: ↑/↓ (or k/j) move, Enter picks. Written here rather than taken from @inkjs/ui,
  * whose Select does not report Enter on the already-selected default.
  */
-export function SelectList({ items, initial, onSelect, isActive = true, maxVisible = 8 }: { items: SelectItem[]; initial?: string; onSelect(value: string): void; isActive?: boolean; maxVisible?: number }) {
+export function SelectList({ items, initial, onSelect, onHighlight, isActive = true, maxVisible = 8 }: { items: SelectItem[]; initial?: string; onSelect(value: string): void; onHighlight?(value: string): void; isActive?: boolean; maxVisible?: number }) {
   const [index, setShownIndex] = useState(() => Math.max(0, items.findIndex((i) => i.value === initial)));
   // Keys in one burst (Down then Enter from tmux, a paste, a fast typist) arrive before React renders
   // again: Enter must read the index Down just set, not the one this render closed over.
@@ -20,6 +20,8 @@ export function SelectList({ items, initial, onSelect, isActive = true, maxVisib
   const setIndex = (next: number) => {
     current.current = next;
     setShownIndex(next);
+    const item = items[next];
+    if (item) onHighlight?.(item.value);
   };
   const choose = () => {
     const item = items[current.current];

@@ -30,7 +30,7 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
       run: async (request) => {
         const prepared = lines.session.prepare(request);
         if (args.plan) {
-          const plan = await lines.session.plan(prepared, { prompter: lines.prompter, cancel: cancel.signal });
+          const { plan } = await lines.session.plan(prepared, { prompter: lines.prompter, cancel: cancel.signal });
           if (args.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
           else for (const line of planLines(plan, describeTarget)) process.stdout.write(`${line}\n`);
           return args.detailedExitcode && plan.changes ? ExitCode.changesPlanned : ExitCode.ok;

@@ -1,7 +1,7 @@
 import { resolveAnswers, validateGivenAnswers } from './answers.js';
 import { CancelledError, SlipwayError, toErrorReport, UsageError } from './errors.js';
 import type { Prompter } from './prompter.js';
-import type { Flow, Outputs, Step, StepContext, Target } from './types.js';
+import type { Answers, Flow, Outputs, Step, StepContext, Target } from './types.js';
 
 /** What a step would do, as `--plan` says it (Terraform's symbols in the line output). */
 export type PlanAction = 'unchanged' | 'create' | 'update' | 'delete' | 'run' | 'check' | 'unknown';
@@ -30,6 +30,8 @@ export interface PlanOptions {
   prompter: Prompter;
   cancel: AbortSignal;
   acceptDefaults?: boolean;
+  /** Told the answers the plan was made with (the wizard runs the flow with them when asked to). */
+  onAnswers?(answers: Answers): void;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function planFlow(options: PlanOptions): Promise<PlanResult> {
   const { flow, prompter, cancel } = options;
   validateGivenAnswers(flow.questions, options.given);
   const answers = await resolveAnswers(flow.questions, { given: options.given, journaled: {}, prompter, acceptDefaults: options.acceptDefaults ?? false });
+  options.onAnswers?.(answers);
   const target = await flow.target(answers, prompter, { planning: true });
   const steps: Step<any>[] = typeof flow.steps === 'function' ? flow.steps(answers) : flow.steps;
   const outputs: Record<string, Outputs> = {};

@@ -11,6 +11,7 @@ import { discardRun, readJournal } from '../engine/journal.js';
 import type { Prompter } from '../engine/prompter.js';
 import { planFlow, type PlanResult } from '../engine/plan.js';
 import { runFlow } from '../engine/runner.js';
+import type { Answers } from '../engine/types.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { homeItems, type HomeItem } from './home-menu.js';
 
@@ -20,6 +21,8 @@ export interface RunRequest {
   journalPath?: string;
   /** A resumed run's region (its journal's), when the flags do not name one. */
   region?: string;
+  /** Answers already given for this run (a plan shown in the wizard, then run): not asked again. */
+  answers?: Answers;
 }
 
 /** A request made ready: the flow's entry, the arguments it runs with and its AWS runtime. */
@@ -125,7 +128,7 @@ export class Session {
     const flow = await entry.load(runtime);
     const result = await runFlow({
       flow,
-      given: givenAnswers(this.given),
+      given: { ...request.answers, ...givenAnswers(this.given) },
       prompter: io.prompter,
       cancel: io.cancel,
       acceptDefaults: this.given.yes,
@@ -141,8 +144,10 @@ export class Session {
   }
 
   /** `--plan`: what the flow would do with these answers, from the present; nothing written. */
-  async plan(prepared: PreparedRun, io: Omit<RunIo, 'emit'>): Promise<PlanResult> {
+  async plan(prepared: PreparedRun, io: Omit<RunIo, 'emit'>): Promise<{ plan: PlanResult; answers: Answers }> {
     const flow = await prepared.entry.load(prepared.runtime);
-    return planFlow({ flow, given: givenAnswers(this.given), prompter: io.prompter, cancel: io.cancel, acceptDefaults: this.given.yes });
+    let answers: Answers = {};
+    const plan = await planFlow({ flow, given: givenAnswers(this.given), prompter: io.prompter, cancel: io.cancel, acceptDefaults: this.given.yes, onAnswers: (a) => (answers = a) });
+    return { plan, answers };
   }
 }
