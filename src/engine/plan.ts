@@ -52,6 +52,26 @@ export async function planFlow(options: PlanOptions): Promise<PlanResult> {
   const outputs: Record<string, Outputs> = {};
   const base: StepContext = { answers, outputs, prompter, signal: cancel, history: {}, report: { log() {}, progress() {} } };
   const context = await flow.context(base);
+  const planned = await planSteps(steps, context, outputs, { cancel, removes: flow.removes, explainError: flow.explainError });
+  const count = (...actions: PlanAction[]) => planned.filter((p) => actions.includes(p.action)).length;
+  const counts = { create: count('create', 'unknown'), update: count('update'), delete: count('delete'), unchanged: count('unchanged', 'check'), run: count('run') };
+  return { flow: flow.name, title: flow.title, target, steps: planned, counts, changes: counts.create + counts.update + counts.delete > 0 };
+}
+
+export const KNOWN_LATER = 'known once the steps before it are done';
+
+/**
+ * The plan of these steps with this context: each probe runs (read-only); what it finds goes into
+ * `outputs`, which the context reads, so later probes see earlier findings as in a run. `--plan` uses
+ * it for a whole flow, and a protected rollout's approval for the resources it is about to make.
+ */
+export async function planSteps<C extends StepContext>(
+  steps: Step<C>[],
+  context: C,
+  outputs: Record<string, Outputs>,
+  options: { cancel: AbortSignal; removes?: boolean; explainError?(error: unknown, step: { id: string; title: string }): unknown },
+): Promise<PlannedStep[]> {
+  const { cancel } = options;
   const planned: PlannedStep[] = [];
   let earlierChange = false;
   for (const step of steps) {
@@ -80,14 +100,14 @@ export async function planFlow(options: PlanOptions): Promise<PlanResult> {
       }
       if (earlierChange && !(error instanceof UsageError)) {
         const what = describe(step, c);
-        planned.push({ id: step.id, title: step.title, action: 'unknown', detail: [`${what === step.title ? '' : `${what} — `}known once the steps before it are done`] });
+        planned.push({ id: step.id, title: step.title, action: 'unknown', detail: what === step.title ? [KNOWN_LATER] : [what, KNOWN_LATER] });
         continue;
       }
       if (step.check) {
-        planned.push({ id: step.id, title: step.title, action: 'check', detail: [`would fail: ${toErrorReport(error instanceof SlipwayError || !flow.explainError ? error : flow.explainError(error, step)).message}`] });
+        planned.push({ id: step.id, title: step.title, action: 'check', detail: [`would fail: ${toErrorReport(error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step)).message}`] });
         continue;
       }
-      throw error instanceof SlipwayError || !flow.explainError ? error : flow.explainError(error, step);
+      throw error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step);
     }
     if (found !== undefined) {
       outputs[step.id] = found;
@@ -96,13 +116,11 @@ export async function planFlow(options: PlanOptions): Promise<PlanResult> {
     }
     earlierChange = true;
     const changes = step.planChanges ? await step.planChanges(c).catch(() => undefined) : undefined;
-    if (flow.removes) planned.push({ id: step.id, title: step.title, action: 'delete', detail: line() });
+    if (options.removes) planned.push({ id: step.id, title: step.title, action: 'delete', detail: line() });
     else if (changes === undefined) planned.push({ id: step.id, title: step.title, action: 'create', detail: line() });
     else planned.push({ id: step.id, title: step.title, action: changes.some((l) => l.startsWith('create')) ? 'create' : 'update', detail: changes.length ? changes : line() });
   }
-  const count = (...actions: PlanAction[]) => planned.filter((p) => actions.includes(p.action)).length;
-  const counts = { create: count('create', 'unknown'), update: count('update'), delete: count('delete'), unchanged: count('unchanged', 'check'), run: count('run') };
-  return { flow: flow.name, title: flow.title, target, steps: planned, counts, changes: counts.create + counts.update + counts.delete > 0 };
+  return planned;
 }
 
 /** A step's plan line; one that names an earlier step's output (not made yet) falls back to its title. */

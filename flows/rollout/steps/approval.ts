@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { UsageError } from '../../../src/engine/errors.js';
+import { KNOWN_LATER, planSteps } from '../../../src/engine/plan.js';
 import type { Outputs, Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
 import { desiredTaskDefinition, taskDefinitionChanges } from '../task-definition-spec.js';
@@ -63,22 +64,12 @@ export type ServiceChanges = (c: RolloutContext) => Promise<string[]>;
 
 /** What this rollout would change, as lines. */
 export async function changePlan(c: RolloutContext, resourceSteps: Step<RolloutContext>[], serviceChanges: ServiceChanges): Promise<{ lines: string[] }> {
-  const lines: string[] = [];
-  // The approval runs before the resource steps, so their outputs are not in `c` yet: each probe's
-  // finding goes into a scratch copy the later probes read (the task security group needs the load
-  // balancer's group id), so only what really does not exist is "create".
+  // The approval runs before the resource steps, so their outputs are not in `c` yet: `--plan`'s own
+  // planSteps probes them into a scratch copy the later probes read (the task security group needs the
+  // load balancer's group id), so what is "create" here is what `--plan` says is "+".
   const scratch: Record<string, Outputs> = { ...c.outputs };
-  const present = scratchContext(c, scratch);
-  for (const step of resourceSteps) {
-    let done: Outputs | undefined;
-    try {
-      done = await step.probe(present);
-    } catch {
-      done = undefined; // a probe that needs an earlier resource that does not exist: this one is new too
-    }
-    if (done) scratch[step.id] = done;
-    else lines.push(`create: ${describePlan(step, present)}`);
-  }
+  const planned = await planSteps(resourceSteps, scratchContext(c, scratch), scratch, { cancel: c.signal });
+  const lines = planned.filter((p) => p.action === 'create' || p.action === 'unknown' || p.action === 'update').map((p) => `create: ${p.detail[0] === KNOWN_LATER || p.detail.length === 0 ? p.title : p.detail[0]}`);
   lines.push(...(await serviceChanges(c)));
   return { lines };
 }
@@ -115,11 +106,3 @@ function scratchContext(c: RolloutContext, scratch: Record<string, Outputs>): Ro
   return { ...c, outputs: scratch, output, journaled: undefined };
 }
 
-/** A step's plan line; one that names an earlier resource's id (not made yet) falls back to its title. */
-function describePlan(step: Step<RolloutContext>, c: RolloutContext): string {
-  try {
-    return step.plan?.(c) ?? step.title;
-  } catch {
-    return step.title;
-  }
-}
