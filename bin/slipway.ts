@@ -56,9 +56,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`slipway ${SLIPWAY_VERSION}\n`);
     return ExitCode.ok;
   }
-  // A plan is lines to read (or pipe), like `terraform plan`: never the full-screen wizard.
+  // A plan is lines to read (or pipe), like `terraform plan`: never the full-screen wizard. Nor is a
+  // flow that hands the terminal to another program (`slipway exec`'s session).
   const chosen = chooseMode(args, process.env, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
-  const mode = args.plan && chosen === 'tui' ? 'plain' : chosen;
+  const mode = (args.plan || findFlow(args.command)?.lineOnly) && chosen === 'tui' ? 'plain' : chosen;
   try {
     // Bad answers on the command line are refused here, before any screen or journal exists.
     const command = findCommand(args.command);

@@ -6,6 +6,7 @@ import { runQuestions } from '../../flows/run/questions.js';
 import { statusQuestions } from '../../flows/status/questions.js';
 import { teardownQuestions } from '../../flows/teardown/questions.js';
 import { logsQuestions } from '../../flows/logs/questions.js';
+import { execQuestions } from '../../flows/exec/questions.js';
 import type { CliArgs } from './args.js';
 import type { Runtime } from '../../flows/shared/runtime.js';
 import { routeSdkOutput } from '../../flows/shared/sdk-output.js';
@@ -25,6 +26,11 @@ export interface FlowEntry {
   plannable?: boolean;
   /** Its log is what the person came for (a one-off task's output): it stays on screen once finished. */
   keepsOutput?: boolean;
+  /**
+   * It hands the terminal to another program (`slipway exec`'s session): always line mode, never the
+   * full-screen wizard, and not on the home screen.
+   */
+  lineOnly?: boolean;
   /** Loaded on demand: each flow pulls in its own SDK clients, never before it is chosen. */
   load(runtime: Runtime): Promise<Flow<any>>;
 }
@@ -74,6 +80,16 @@ const ENTRIES: FlowEntry[] = [
     keepsOutput: true,
     checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
     load: async (runtime) => (await import('../../flows/run/index.js')).runFlow(runtime),
+  },
+  {
+    name: 'exec',
+    title: 'ECS Exec into a task',
+    label: 'Open a shell in a task of an environment',
+    description: 'ECS Exec: turns it on when it is off (task role, new deployment — planned, resumable), picks the task, hands the terminal to the session',
+    questions: execQuestions({}),
+    lineOnly: true,
+    checkGiven: async (given, cwd) => (await import('../../flows/status/existing.js')).checkExistingEnvironment(cwd, given),
+    load: async (runtime) => (await import('../../flows/exec/index.js')).execFlow(runtime),
   },
   {
     name: 'teardown',

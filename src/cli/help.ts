@@ -42,7 +42,7 @@ State: journals under $XDG_STATE_HOME/slipway (default ~/.local/state/slipway).
 function synopsis(entry: HelpEntry): string {
   const words = [`slipway ${entry.name}`];
   for (const q of entry.questions ?? []) {
-    if (q.flag === PASSTHROUGH) words.push('-- <command…>');
+    if (q.flag === PASSTHROUGH) words.push(q.default === undefined ? '-- <command…>' : '[-- <command…>]');
     else if (q.id === 'env' && !q.advanced) words.push('--env <e>');
   }
   return words.join(' ');
@@ -76,8 +76,8 @@ export function commandHelp(entry: HelpEntry): string {
   const passthrough = entry.questions?.find((q) => q.flag === PASSTHROUGH);
   const asked = questions.filter((q) => !q.advanced);
   const advanced = questions.filter((q) => q.advanced);
-  const sections = [`slipway ${entry.name} — ${entry.label}.\n${wrap(`${entry.description[0]?.toUpperCase()}${entry.description.slice(1)}.`, WIDTH, '')}`, `Usage:\n  slipway ${entry.name} [options]${passthrough ? ' -- <command…>' : ''}`];
-  if (passthrough) sections.push(`Arguments:\n${table([['-- <command…>', `${passthrough.message}; the words after --, as given`]])}`);
+  const sections = [`slipway ${entry.name} — ${entry.label}.\n${wrap(`${entry.description[0]?.toUpperCase()}${entry.description.slice(1)}.`, WIDTH, '')}`, `Usage:\n  slipway ${entry.name} [options]${passthrough ? (passthrough.default === undefined ? ' -- <command…>' : ' [-- <command…>]') : ''}`];
+  if (passthrough) sections.push(`Arguments:\n${table([['-- <command…>', `${passthrough.message}; the words after --, as given${passthrough.defaultHelp ? ` (default: ${passthrough.defaultHelp})` : ''}`]])}`);
   if (asked.length) sections.push(`Its questions (asked when not given; each flag answers one):\n${table(asked.map(optionRow))}`);
   if (advanced.length) sections.push(`Settings with a good default (never asked; a flag or --answers changes them):\n${table(advanced.map(optionRow))}`);
   if (!questions.length && !passthrough) sections.push('It asks nothing.');

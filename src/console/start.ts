@@ -121,11 +121,11 @@ function listHome(session: Session, out: (line: string) => void): number {
   const { args } = session;
   const runs = session.runs();
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ flows: FLOWS.map(({ name, label, description }) => ({ name, label, description })), runs: runs.map(toJsonRun) })}\n`);
+    process.stdout.write(`${JSON.stringify({ flows: FLOWS.filter((f) => !f.lineOnly).map(({ name, label, description }) => ({ name, label, description })), runs: runs.map(toJsonRun) })}\n`);
     return ExitCode.ok;
   }
   out('slipway — flows:');
-  for (const f of FLOWS) out(`  slipway ${f.name.padEnd(10)} ${f.label}: ${f.description}`);
+  for (const f of FLOWS.filter((f) => !f.lineOnly)) out(`  slipway ${f.name.padEnd(10)} ${f.label}: ${f.description}`);
   if (session.noCredentials) out(NO_CREDENTIALS_REASON);
   if (!args.sandbox) out(`  slipway <flow> --sandbox   ${SANDBOX_ENTRY.hint}`);
   out(runs.length ? 'Unfinished runs (slipway resume <n>):' : 'No unfinished runs.');

@@ -11,12 +11,14 @@ import {
   ServerException,
   ServiceNotActiveException,
   ServiceNotFoundException,
+  TargetNotConnectedException,
 } from '@aws-sdk/client-ecs';
 import { fault, type ModeledCtor, type ResponseMetadata, type SandboxFault } from './errors.js';
 import { capacityOperations } from './ecs/capacity.js';
 import { clusterOperations } from './ecs/clusters.js';
 import { containerInstanceOperations } from './ecs/container-instances.js';
 import { deploymentOperations } from './ecs/deployments.js';
+import { execOperations } from './ecs/exec.js';
 import { expressOperations } from './ecs/express.js';
 import { serviceRevisionOperations } from './ecs/express-resources.js';
 import { serviceOperations } from './ecs/services.js';
@@ -41,6 +43,7 @@ const MODELED: Record<string, ModeledCtor> = {
   ServerException,
   ServiceNotActiveException,
   ServiceNotFoundException,
+  TargetNotConnectedException,
 };
 
 /** ECS speaks awsJson1_1: credential failures come back with the JSON services' names, status 400. */
@@ -72,6 +75,7 @@ export const ecsFake: ServiceFake = {
     ...taskDefinitionOperations,
     ...serviceOperations,
     ...taskOperations,
+    ...execOperations,
     ...deploymentOperations,
     ...tagOperations,
     ...expressOperations,

@@ -30,7 +30,7 @@ export function homeItems({ runs, flows, runsOnly = false, sandbox, noCredential
   return [
     ...(offerSandbox && noCredentials ? [sandboxItem] : []),
     ...runs.map((run, i) => ({ value: `run:${i}`, label: `↻ ${describeRun(run)}` })),
-    ...(runsOnly ? [] : flows.map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
+    ...(runsOnly ? [] : flows.filter((f) => !f.lineOnly).map((f) => ({ value: `flow:${f.name}`, label: `${f.label} (slipway ${f.name})`, hint: f.description }))),
     ...(offerSandbox && !noCredentials ? [sandboxItem] : []),
     { value: 'quit', label: 'Quit' },
   ];

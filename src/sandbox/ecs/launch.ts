@@ -26,6 +26,7 @@ export interface NewTask extends OutcomeOptions {
   clientToken?: string;
   service?: string;
   deploymentId?: string;
+  enableExecuteCommand?: boolean;
 }
 
 function containerOf(sim: Sim, spec: NewTask, id: string, c: EcsTaskDefinition['containerDefinitions'][number]): EcsContainer {
@@ -88,6 +89,7 @@ export function createTask(sim: Sim, spec: NewTask, t: number): EcsTask {
     overrides: spec.overrides ? structuredClone(spec.overrides) : undefined,
     tags: spec.tags.map((x) => ({ ...x })),
     clientToken: spec.clientToken,
+    ...(spec.enableExecuteCommand ? { enableExecuteCommand: true } : {}),
     outcome: { kind: 'stuck' },
     targets: [],
   };

@@ -96,7 +96,7 @@ function launch(sim: Sim, service: EcsService, d: EcsDeployment, t: number, coun
   d.placementFailures = 0;
   const tags = service.propagateTags === 'SERVICE' ? service.tags : service.propagateTags === 'TASK_DEFINITION' ? def.tags : [];
   const started = Array.from({ length: count }, () =>
-    createTask(sim, { ...spec, cluster: service.cluster, platformVersion: d.platformVersion, group: `service:${service.name}`, startedBy: d.id, tags, service: service.name, deploymentId: d.id, kind: 'service', rollback: d.rollbackOf !== undefined }, t),
+    createTask(sim, { ...spec, cluster: service.cluster, platformVersion: d.platformVersion, group: `service:${service.name}`, startedBy: d.id, tags, service: service.name, deploymentId: d.id, enableExecuteCommand: service.enableExecuteCommand, kind: 'service', rollback: d.rollbackOf !== undefined }, t),
   );
   serviceEvent(sim, service, t, `has started ${count} tasks: ${started.map((x) => `(task ${x.id})`).join(' ')}.`);
 }

@@ -30,6 +30,20 @@ export interface EcsState {
   tasks?: Record<string, Record<string, EcsTask>>;
   /** region → service ARN → Express Mode service. */
   express?: Record<string, Record<string, EcsExpressService>>;
+  /** ExecuteCommand sessions ECS opened, oldest first (what `slipway exec` reached; never the token). */
+  execSessions?: EcsExecSession[];
+}
+
+export interface EcsExecSession {
+  sessionId: string;
+  region: string;
+  cluster: string;
+  taskArn: string;
+  container: string;
+  command: string;
+  interactive: boolean;
+  caller: string;
+  at: number;
 }
 
 export interface EcsCluster {
@@ -149,6 +163,8 @@ export interface EcsTask {
   overrides?: TaskOverride;
   tags: Tag[];
   clientToken?: string;
+  /** Launched with ECS Exec on (the service's enableExecuteCommand, or RunTask's): its containers run the ExecuteCommandAgent. */
+  enableExecuteCommand?: boolean;
   outcome: TaskOutcome;
   next?: { at: number; action: TaskAction };
   /** Load balancer targets this task registered (target group ARN, container port). */

@@ -46,7 +46,7 @@ function runTask(input: RunTaskRequest, ctx: CallContext): Out<RunTaskResponse> 
   const tasks = Array.from({ length: count }, () =>
     createTask(
       sim,
-      { ...launch, cluster: cluster.name, platformVersion: input.platformVersion, group: input.group ?? `family:${def.family}`, startedBy: input.startedBy, overrides: input.overrides, tags, clientToken: input.clientToken, kind: 'one-off' },
+      { ...launch, cluster: cluster.name, platformVersion: input.platformVersion, group: input.group ?? `family:${def.family}`, startedBy: input.startedBy, overrides: input.overrides, tags, clientToken: input.clientToken, enableExecuteCommand: input.enableExecuteCommand, kind: 'one-off' },
       ctx.now,
     ),
   );

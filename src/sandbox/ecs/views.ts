@@ -1,4 +1,4 @@
-import type { Attachment, Deployment, Service, Task } from '@aws-sdk/client-ecs';
+import type { Attachment, Deployment, ManagedAgent, Service, Task } from '@aws-sdk/client-ecs';
 import type { SandboxState } from '../state.js';
 import { ecsOf, toSdkTags } from './common.js';
 import type { EcsDeployment, EcsService, EcsTask } from './state.js';
@@ -127,11 +127,12 @@ export function toTask(state: SandboxState, task: EcsTask, include: string[] = [
       cpu: String(c.cpu),
       memory: c.memory === undefined ? undefined : String(c.memory),
       memoryReservation: c.memoryReservation === undefined ? undefined : String(c.memoryReservation),
+      managedAgents: task.enableExecuteCommand ? [execAgent(task, c.lastStatus)] : undefined,
     })),
     cpu: task.cpu,
     createdAt: new Date(task.createdAt),
     desiredStatus: task.desiredStatus,
-    enableExecuteCommand: false,
+    enableExecuteCommand: task.enableExecuteCommand ?? false,
     executionStoppedAt: date(task.executionStoppedAt),
     group: task.group,
     healthStatus: task.healthStatus,
@@ -155,4 +156,13 @@ export function toTask(state: SandboxState, task: EcsTask, include: string[] = [
     version: task.version,
     ephemeralStorage: fargate ? { sizeInGiB: 20 } : undefined,
   };
+}
+
+/**
+ * ECS Exec's agent in a container of a task launched with exec on: PENDING until the container runs,
+ * RUNNING while it does (the SSM agent ECS bind-mounts starts with it), STOPPED after.
+ */
+export function execAgent(task: EcsTask, container: string): ManagedAgent {
+  const lastStatus = container === 'RUNNING' ? 'RUNNING' : container === 'STOPPED' ? 'STOPPED' : 'PENDING';
+  return { name: 'ExecuteCommandAgent', lastStatus, ...(task.startedAt !== undefined && lastStatus !== 'PENDING' ? { lastStartedAt: new Date(task.startedAt) } : {}) };
 }
