@@ -1,10 +1,14 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { attachSandbox } from '../../../src/sandbox/attach.js';
 import { describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import type { PlanResult } from '../../../src/engine/plan.js';
 import { runRollout } from '../rollout/harness.js';
-import { slipway, useBinaryWorlds } from '../run/binary-world.js';
+import { BIN, SANDBOX, slipway, useBinaryWorlds } from '../run/binary-world.js';
 
 /**
  * `slipway exec` through the built binary, in the sandbox: turning ECS Exec on is planned (and the plan
@@ -94,5 +98,107 @@ describe('slipway exec, the built binary in the sandbox', () => {
     expect(task).toMatchObject({ service: 'todo-dev', desiredStatus: 'RUNNING', lastStatus: 'RUNNING', enableExecuteCommand: true });
     expect(task.taskDefinitionArn).toBe(after.taskDefinition);
     expect(run.stdout + run.stderr).toMatch(/SANDBOX: ECS Exec reached the task/);
+  });
+});
+
+/** The built binary, SIGKILLed as soon as its output shows `pattern` (a step's line after its AWS call). */
+async function killedAt(w: World, args: string[], pattern: RegExp) {
+  const child = spawn(process.execPath, [BIN, args[0]!, '--sandbox-name', SANDBOX, ...args.slice(1)], { cwd: w.runtime.cwd, env: w.binaryEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const watch = (d: Buffer) => {
+    out += d.toString();
+    if (pattern.test(out)) child.kill('SIGKILL');
+  };
+  child.stdout.on('data', watch);
+  child.stderr.on('data', watch);
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, s) => resolve(s)));
+  return { signal, out };
+}
+
+/** Running tasks of the service with the ECS Exec agent RUNNING (moving the sandbox's ECS on as ECS would). */
+async function readyTasks(w: World): Promise<number> {
+  const ecs = attachSandbox(new ECSClient({ region: REGION, credentials: w.sandbox.adminCredentials() }), w.sandbox);
+  const arns = (await ecs.send(new ListTasksCommand({ cluster: 'todo-dev', serviceName: 'todo-dev' }))).taskArns ?? [];
+  if (!arns.length) return 0;
+  const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: 'todo-dev', tasks: arns }))).tasks ?? [];
+  return tasks.filter((t) => t.lastStatus === 'RUNNING' && t.containers?.[0]?.managedAgents?.some((a) => a.name === 'ExecuteCommandAgent' && a.lastStatus === 'RUNNING')).length;
+}
+
+/** A local image whose /bin/sh is a static busybox (no base image can be pulled here). */
+function localShellImage(): string | undefined {
+  if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
+  if (!busybox) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-exec-image-'));
+  try {
+    copyFileSync(busybox, join(dir, 'busybox'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY busybox /bin/sh\nCMD ["/bin/sh"]\n');
+    const tag = 'slipway-exec-test:busybox';
+    return spawnSync('docker', ['build', '-q', '-t', tag, dir], { stdio: 'ignore' }).status === 0 ? tag : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('slipway exec: resuming, choosing the task, the sandbox session', () => {
+  it('killed right after each enabling call, then run again: one task role, one new revision, one new deployment', async () => {
+    const w = await world();
+    await runRollout(w, new NonInteractivePrompter());
+    const args = ['exec', '--env', 'dev', '--enable', '--', 'sh', '-c', 'exit 0'];
+    for (const at of [/Created role todo-dev-ecs-task/, /Registered todo-dev:2/, /ECS Exec on for todo-dev; deployment/]) {
+      const killed = await killedAt(w, args, at);
+      expect(killed.signal, killed.out).toBe('SIGKILL');
+    }
+    const resumed = await slipway(w, args);
+    expect(resumed.stdout + resumed.stderr).toMatch(/Resum|resum/);
+    const s = w.sandbox.snapshot();
+    expect(Object.keys(s.iam.roles).filter((r) => r.startsWith('todo-dev-ecs-task'))).toEqual(['todo-dev-ecs-task']);
+    expect(s.ecs!.taskDefinitions![REGION]!['todo-dev']!.length).toBe(2);
+    expect(service(w).deployments.filter((d) => d.taskDefinition.endsWith('todo-dev:2'))).toHaveLength(1);
+    expect(service(w).enableExecuteCommand).toBe(true);
+    expect(s.ecs!.execSessions).toHaveLength(1);
+    // Once on, nothing more to enable: the plan says so.
+    const plan = await slipway(w, ['exec', '--env', 'dev', '--plan', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toMatch(/= Turn ECS Exec on \(asks first\): not needed here/);
+  });
+
+  it('several tasks and nobody to ask: exit 2 naming --task; --task by prefix reaches that task', async () => {
+    const w = await world();
+    await runRollout(w, new NonInteractivePrompter());
+    await slipway(w, ['exec', '--env', 'dev', '--enable', '--', 'true']);
+    const ecs = attachSandbox(new ECSClient({ region: REGION, credentials: w.sandbox.adminCredentials() }), w.sandbox);
+    await ecs.send(new UpdateServiceCommand({ cluster: 'todo-dev', service: 'todo-dev', desiredCount: 2 }));
+    for (let i = 0; i < 200 && (await readyTasks(w)) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await readyTasks(w)).toBe(2);
+    const sessions = () => w.sandbox.snapshot().ecs?.execSessions?.length ?? 0;
+    const before = sessions();
+    const ambiguous = await slipway(w, ['exec', '--env', 'dev']);
+    expect(ambiguous.code, ambiguous.stdout + ambiguous.stderr).toBe(2);
+    expect(ambiguous.stderr).toMatch(/2 tasks of dev run; say which one with --task/);
+    expect(sessions()).toBe(before);
+    const ids = Object.values(w.sandbox.snapshot().ecs!.tasks![REGION]!).filter((t) => t.service === 'todo-dev' && t.lastStatus === 'RUNNING' && t.enableExecuteCommand).map((t) => t.id);
+    const chosen = ids[1]!;
+    await slipway(w, ['exec', '--env', 'dev', '--task', chosen.slice(0, 10), '--', 'true']);
+    expect(w.sandbox.snapshot().ecs!.execSessions!.at(-1)).toMatchObject({ taskArn: expect.stringMatching(new RegExp(`/${chosen}$`)), container: 'app', command: 'true' });
+  });
+
+  it('in the sandbox the command runs in a new container of the task’s image with the local Docker, and slipway exits with its code', async () => {
+    const image = localShellImage();
+    if (!image) {
+      if (process.env.CI === 'true') expect.fail('Docker and busybox-static are needed for this test under CI=true');
+      console.warn('skipped: no Docker daemon or busybox here');
+      return;
+    }
+    const w = await world();
+    await runRollout(w, new NonInteractivePrompter());
+    w.sandbox.update((s) => {
+      s.ecs!.taskDefinitions![REGION]!['todo-dev']![0]!.containerDefinitions[0]!.image = image;
+    });
+    const run = await slipway(w, ['exec', '--env', 'dev', '--enable', '--', 'sh', '-c', 'echo hi-from-exec; exit 4']);
+    expect(run.code, run.stdout + run.stderr).toBe(4);
+    expect(run.stdout).toContain('hi-from-exec');
+    expect(run.stdout).toMatch(/SANDBOX: ECS Exec reached the task .*NEW container of the task’s image slipway-exec-test:busybox/);
+    expect(run.stdout).toMatch(/with exit code 4; slipway exits with the same code/);
   });
 });
