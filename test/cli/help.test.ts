@@ -9,7 +9,7 @@ import { commandHelp, mainHelp } from '../../src/cli/help.js';
 const BIN = join(process.cwd(), 'dist', 'slipway.js');
 const README = readFileSync('README.md', 'utf8');
 /** Flags of other tools the README quotes (docker login, npm install, node, the benchmarks), not slipway's. */
-const OTHER_TOOLS = new Set(['--password-stdin', '--prefix', '--offline', '--cache', '--build-snapshot', '--snapshot-blob', '--runs', '--node']);
+const OTHER_TOOLS = new Set(['--password-stdin', '--prefix', '--offline', '--cache', '--build-snapshot', '--snapshot-blob', '--runs', '--node', '--cask', '--rm']);
 
 /** Flows and the commands that are not flows (`slipway logs`): help is made the same way for both. */
 const ENTRIES = [...FLOWS, ...COMMANDS];
