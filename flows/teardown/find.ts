@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetRoleCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
+import { execTaskRoleName } from '../exec/names.js';
 import { tolerate } from '../../src/aws/errors.js';
 import type { RolloutContext } from '../rollout/context.js';
 import { autoScalingOf } from '../rollout/targets/clients.js';
@@ -168,6 +169,9 @@ export async function findRoleNamed(c: RolloutContext, roleName: string): Promis
 }
 
 /** The Express Mode infrastructure role, `<app>-<env>-ecs-infrastructure`, when it carries the tags. */
+/** The task role `slipway exec` made for ECS Exec (a task role of the person's own carries no tags of ours). */
+export const findExecTaskRole = (c: RolloutContext) => findRoleNamed(c, execTaskRoleName(c.names));
+
 export const findInfrastructureRole = (c: RolloutContext) => findRoleNamed(c, targetNames(c.settings.app, c.settings.env).infrastructureRole);
 
 export interface ExpressFound extends Named {

@@ -16,6 +16,7 @@ import {
   findLoadBalancers,
   findLogGroup,
   findRole,
+  findExecTaskRole,
   findSecurityGroups,
   findServices,
   findTargetGroups,
@@ -34,6 +35,8 @@ export interface Inventory {
   logGroup?: Named;
   taskDefinitions: Named[];
   role?: Named;
+  /** The task role `slipway exec` made (ECS Exec), deleted with the execution role. */
+  taskRole?: Named;
   cluster?: Named;
   /** `slipway run` tasks still running in the cluster: stopped before the cluster goes. */
   oneOffTasks: string[];
@@ -70,6 +73,7 @@ export async function takeInventory(c: RolloutContext, target: TeardownTarget = 
     logGroup: await findLogGroup(c),
     taskDefinitions: await findTaskDefinitions(c),
     role: await findRole(c),
+    taskRole: await findExecTaskRole(c),
     infrastructureRole: express ? await findInfrastructureRole(c) : undefined,
     cluster: cluster?.clusterArn ? { id: cluster.clusterArn, name: cluster.clusterName ?? c.names.cluster } : undefined,
     oneOffTasks: cluster ? await runningOneOffTasks(c) : [],
@@ -95,7 +99,7 @@ export function countOf(inventory: Inventory, deleteLogs: boolean): number {
   const { services, listeners, loadBalancers, targetGroups, securityGroups, logGroup, taskDefinitions, role, cluster, oneOffTasks } = inventory;
   const { expressService, infrastructureRole, autoScalingGroups, capacityProvider, launchTemplates, instanceSecurityGroup } = inventory;
   return (
-    services.length + listeners.length + loadBalancers.length + targetGroups.length + securityGroups.length + (deleteLogs && logGroup ? 1 : 0) + taskDefinitions.length + (role ? 1 : 0) + (cluster ? 1 : 0) + oneOffTasks.length +
+    services.length + listeners.length + loadBalancers.length + targetGroups.length + securityGroups.length + (deleteLogs && logGroup ? 1 : 0) + taskDefinitions.length + (role ? 1 : 0) + (inventory.taskRole ? 1 : 0) + (cluster ? 1 : 0) + oneOffTasks.length +
     (expressService ? 1 : 0) + (infrastructureRole ? 1 : 0) + autoScalingGroups.length + (capacityProvider ? 1 : 0) + launchTemplates.length + (instanceSecurityGroup ? 1 : 0)
   );
 }
@@ -118,6 +122,7 @@ export function planLines(c: RolloutContext, inventory: Inventory, deleteLogs: b
     ...(deleteLogs && logGroup ? [`log group ${logGroup.name} and every log in it`] : []),
     ...(taskDefinitions.length ? [`task definition ${taskDefinitions.map((d) => d.name).join(', ')} (deregistered)`] : []),
     ...(role ? [`IAM role ${role.name} (its policies detached first)`] : []),
+    ...(inventory.taskRole ? [`IAM role ${inventory.taskRole.name} (ECS Exec's task role; its policies deleted first)`] : []),
     ...(infrastructureRole ? [`IAM role ${infrastructureRole.name} (its policies detached first)`] : []),
     ...oneOffTasks.map((arn) => `one-off task ${arn.split('/').pop()?.slice(0, 8)} (stopped)`),
     ...(cluster ? [`ECS cluster ${cluster.name}`] : []),

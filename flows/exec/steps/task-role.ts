@@ -1,17 +1,14 @@
-import { createHash } from 'node:crypto';
 import { CreateRoleCommand, GetRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { tolerate } from '../../../src/aws/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../../rollout/context.js';
 import { ecsTasksTrustPolicy } from '../../rollout/steps/execution-role.js';
+import { execTaskRoleName as taskRoleNameFor } from '../names.js';
 import { EXEC_ACTIONS, EXEC_POLICY_NAME, execPolicyDocument, missingExecActions } from '../policy.js';
 import { rolePolicyDocuments, roleNameOf } from './state.js';
 
-/** `<app>-<env>-ecs-task`, at most 64 characters (IAM's limit), like the execution role's name. */
-export function execTaskRoleName(c: RolloutContext): string {
-  const name = `${c.names.family}-ecs-task`;
-  return name.length <= 64 ? name : `${name.slice(0, 57).replace(/-+$/, '')}-${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
-}
+/** The role slipway makes for ECS Exec (see ../names.ts). */
+export const execTaskRoleName = (c: RolloutContext) => taskRoleNameFor(c.names);
 
 /** The role the tasks run as: the task definition's own, or the one slipway makes for ECS Exec. */
 function wantedRole(c: RolloutContext): string {

@@ -12,7 +12,8 @@ import {
 import { tolerate } from '../../../src/aws/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../../rollout/context.js';
-import { findCluster, findLogGroup, findRole, findTaskDefinitions } from '../find.js';
+import { findCluster, findExecTaskRole, findLogGroup, findRole, findTaskDefinitions } from '../find.js';
+import { execTaskRoleName } from '../../exec/names.js';
 import { foreignTasks, runningOneOffTasks } from '../inventory.js';
 import { retryWhileInUse, waitUntil } from '../waiting.js';
 import { deleteLogs } from './plan.js';
@@ -57,12 +58,17 @@ export const deregisterTaskDefinitions: Step<RolloutContext> = {
 export const deleteExecutionRole: Step<RolloutContext> = {
   id: 'execution-role',
   title: 'Delete the task execution role',
-  plan: (c) => `iam:DeleteRole ${c.names.executionRole} (detach its policies first)`,
+  plan: (c) => `iam:DeleteRole ${c.names.executionRole} (detach its policies first), and ${execTaskRoleName(c.names)} if slipway exec made it`,
   async probe(c) {
-    return (await findRole(c)) ? undefined : { gone: true };
+    return (await findRole(c)) || (await findExecTaskRole(c)) ? undefined : { gone: true };
   },
   async apply(c) {
-    return { deleted: [await deleteRoleNamed(c, c.names.executionRole)] };
+    // The task role `slipway exec` made (found only with slipway's tags) goes with it: tasks are gone by now.
+    const deleted: string[] = [];
+    if (await findRole(c)) deleted.push(await deleteRoleNamed(c, c.names.executionRole));
+    const taskRole = await findExecTaskRole(c);
+    if (taskRole) deleted.push(await deleteRoleNamed(c, taskRole.name));
+    return { deleted };
   },
 };
 

@@ -157,10 +157,14 @@ describe('slipway exec: resuming, choosing the task, the sandbox session', () =>
     expect(service(w).deployments.filter((d) => d.taskDefinition.endsWith('todo-dev:2'))).toHaveLength(1);
     expect(service(w).enableExecuteCommand).toBe(true);
     expect(s.ecs!.execSessions).toHaveLength(1);
-    // Once on, nothing more to enable: the plan says so.
+    // Once on, nothing more to enable: the plan says so. Teardown then deletes the task role with the rest.
     const plan = await slipway(w, ['exec', '--env', 'dev', '--plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout).toBe(0);
     expect(plan.stdout).toMatch(/= Turn ECS Exec on \(asks first\): not needed here/);
+    const teardown = await slipway(w, ['teardown', '--env', 'dev', '--approve', 'yes', '--delete-logs', 'yes']);
+    expect(teardown.code, teardown.stdout + teardown.stderr).toBe(0);
+    expect(teardown.stdout).toMatch(/IAM role todo-dev-ecs-task \(ECS Exec's task role; its policies deleted first\)/);
+    expect(Object.keys(w.sandbox.snapshot().iam.roles).filter((r) => r.startsWith('todo-dev'))).toEqual([]);
   });
 
   it('several tasks and nobody to ask: exit 2 naming --task; --task by prefix reaches that task', async () => {
