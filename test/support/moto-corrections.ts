@@ -30,6 +30,12 @@ export const CORRECTIONS = {
     'FilterLogEvents searches only the streams named by logStreamNamePrefix and always interleaves the streams in time order (AWS ignores ' +
     '`interleaved` and takes it as true since 2019); moto 4.1.4 ignores the prefix (every stream of the group comes back) and returns ' +
     'stream after stream unless interleaved=true. `slipway logs` asks for `ecs/`: interleaved is set, and events of other streams are dropped.',
+  'ecs-exec':
+    'ECS Exec: a task launched while its service has enableExecuteCommand shows enableExecuteCommand and, per container, the ' +
+    'ExecuteCommandAgent in managedAgents (RUNNING once the container runs); ExecuteCommand answers a Session Manager session ' +
+    "(sessionId, streamUrl, tokenValue) or ECS's InvalidParameterException. moto 4.1.4 has no ExecuteCommand (500) and aws-sim's " +
+    'service tasks never show the agent. Answered here from the service settings UpdateService/CreateService sent; each ' +
+    'session is recorded (`execSessions`).',
 } as const;
 export type CorrectionName = keyof typeof CORRECTIONS;
 
@@ -39,6 +45,8 @@ const AL2023 = /^\/aws\/service\/ecs\/optimized-ami\/amazon-linux-2023\/((?:arm6
 const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
 const ECS_MISSING_OPERATIONS = /ExpressGatewayService/;
 const LOGS_FILTER = 'Logs_20140328.FilterLogEvents';
+/** The region a SigV4-signed call names in its credential scope. */
+const REGION_OF = (call: { headers: IncomingMessage['headers'] }) => /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(call.headers.authorization ?? ''))?.[1] ?? 'us-east-1';
 
 interface Call {
   method: string;
@@ -52,8 +60,19 @@ interface Answer {
   body: Buffer;
 }
 
+/** An ExecuteCommand the ecs-exec correction answered. */
+export interface ExecSession {
+  cluster: string;
+  taskArn: string;
+  container: string;
+  command: string;
+  sessionId: string;
+}
+
 export interface CorrectionProxy {
   endpoint: string;
+  /** ExecuteCommand calls answered (ecs-exec). */
+  execSessions: ExecSession[];
   counts: Partial<Record<CorrectionName, number>>;
   /** Forgets what the corrections remember (attachments of missing managed policies). */
   reset(): void;
@@ -65,6 +84,8 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
   const attached = new Map<string, Set<string>>(); // role name → missing managed policy ARNs
   const resetRequired = new Set<string>(); // user names whose login profile must be changed at first sign-in
   const corrected = (name: CorrectionName) => (counts[name] = (counts[name] ?? 0) + 1);
+  const execSince = new Map<string, number>(); // service name → epoch seconds exec was turned on
+  const execSessions: ExecSession[] = [];
   const target = new URL(upstream);
 
   const forward = (call: Call, body = call.body): Promise<Answer> =>
@@ -85,8 +106,83 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
   const iamOk = (action: string, result = '') =>
     xml(200, `<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/">${result ? `<${action}Result>${result}</${action}Result>` : ''}<ResponseMetadata><RequestId>slipway-test</RequestId></ResponseMetadata></${action}Response>`);
 
+  interface SimTask {
+    taskArn?: string;
+    group?: string;
+    createdAt?: number;
+    startedAt?: number;
+    lastStatus?: string;
+    enableExecuteCommand?: boolean;
+    containers?: { name?: string; lastStatus?: string; managedAgents?: unknown[] }[];
+  }
+  /** A task of a service that had ECS Exec on when the task was launched gets the agent, as ECS gives it. */
+  const withAgent = (task: SimTask): SimTask => {
+    const since = task.group?.startsWith('service:') ? execSince.get(task.group.slice(8)) : undefined;
+    if (since === undefined || (task.createdAt ?? 0) < since) return task;
+    task.enableExecuteCommand = true;
+    for (const k of task.containers ?? []) {
+      const status = k.lastStatus === 'RUNNING' ? 'RUNNING' : k.lastStatus === 'STOPPED' ? 'STOPPED' : 'PENDING';
+      k.managedAgents = [{ name: 'ExecuteCommandAgent', lastStatus: status, ...(task.startedAt && status !== 'PENDING' ? { lastStartedAt: task.startedAt } : {}) }];
+    }
+    return task;
+  };
+
+  async function ecsExec(call: Call, operation: string): Promise<Answer | undefined> {
+    if (operation === 'CreateService' || operation === 'UpdateService') {
+      const input = JSON.parse(call.body.toString() || '{}') as { serviceName?: string; service?: string; enableExecuteCommand?: boolean };
+      const got = await forward(call);
+      const name = (input.serviceName ?? input.service ?? '').split('/').pop() ?? '';
+      if (got.status === 200 && input.enableExecuteCommand === true && !execSince.has(name)) execSince.set(name, Date.now() / 1000 - 0.001);
+      if (got.status === 200 && input.enableExecuteCommand === false) execSince.delete(name);
+      return got;
+    }
+    if (operation === 'DescribeTasks' && execSince.size > 0) {
+      const got = await forward(call);
+      if (got.status !== 200) return got;
+      const out = JSON.parse(got.body.toString()) as { tasks?: SimTask[] };
+      const before = JSON.stringify(out);
+      out.tasks = (out.tasks ?? []).map(withAgent);
+      if (JSON.stringify(out) === before) return got;
+      corrected('ecs-exec');
+      return json(200, out);
+    }
+    if (operation === 'ExecuteCommand') {
+      corrected('ecs-exec');
+      const input = JSON.parse(call.body.toString() || '{}') as { cluster?: string; task?: string; container?: string; command?: string; interactive?: boolean };
+      if (input.interactive !== true) return json(400, { __type: 'InvalidParameterException', message: 'Interactive is the only mode supported currently.' });
+      const described = await forward({ ...call, headers: { ...call.headers, 'x-amz-target': `${ECS_TARGET}DescribeTasks` } }, Buffer.from(JSON.stringify({ cluster: input.cluster, tasks: [input.task] })));
+      if (described.status !== 200) return described;
+      const task = ((JSON.parse(described.body.toString()) as { tasks?: SimTask[] }).tasks ?? []).map(withAgent)[0];
+      if (!task) return json(400, { __type: 'InvalidParameterException', message: 'The specified task was not found.' });
+      const container = task.containers?.find((k) => k.name === input.container) ?? (input.container === undefined && task.containers?.length === 1 ? task.containers[0] : undefined);
+      if (!container) return json(400, { __type: 'InvalidParameterException', message: 'The specified container was not found.' });
+      if (!task.enableExecuteCommand || task.lastStatus !== 'RUNNING' || container.lastStatus !== 'RUNNING') {
+        return json(400, {
+          __type: 'InvalidParameterException',
+          message: 'The execute command failed because execute command was not enabled when the task was run or the execute command agent isn’t running. Wait and try again or run a new task with execute command enabled and try again.',
+        });
+      }
+      const sessionId = `ecs-execute-command-${Math.random().toString(16).slice(2, 19).padEnd(17, '0')}`;
+      const clusterName = (input.cluster ?? 'default').split('/').pop() ?? '';
+      execSessions.push({ cluster: clusterName, taskArn: task.taskArn ?? '', container: container.name ?? '', command: input.command ?? '', sessionId });
+      return json(200, {
+        clusterArn: `arn:aws:ecs:${REGION_OF(call)}:123456789012:cluster/${clusterName}`,
+        containerArn: `${(task.taskArn ?? '').replace(':task/', ':container/')}/${container.name}`,
+        containerName: container.name,
+        interactive: true,
+        taskArn: task.taskArn,
+        session: { sessionId, streamUrl: `wss://ssmmessages.${REGION_OF(call)}.amazonaws.com/v1/data-channel/${sessionId}?role=publish_subscribe`, tokenValue: 'corrected-session-token' },
+      });
+    }
+    return undefined;
+  }
+
   async function answer(call: Call): Promise<Answer> {
     const amzTarget = String(call.headers['x-amz-target'] ?? '');
+    if (amzTarget.startsWith(ECS_TARGET)) {
+      const exec = await ecsExec(call, amzTarget.slice(ECS_TARGET.length));
+      if (exec) return exec;
+    }
 
     if (amzTarget === 'AmazonSSM.GetParameter') {
       const input = JSON.parse(call.body.toString() || '{}') as { Name?: string };
@@ -194,6 +290,8 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
       if (call.url.startsWith('/moto-api/reset')) {
         attached.clear();
         resetRequired.clear();
+        execSince.clear();
+        execSessions.length = 0;
       }
       answer(call).then(
         (a) => {
@@ -214,9 +312,12 @@ export async function startCorrectionProxy(upstream: string): Promise<Correction
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counts,
+    execSessions,
     reset: () => {
       attached.clear();
       resetRequired.clear();
+      execSince.clear();
+      execSessions.length = 0;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
