@@ -28,7 +28,7 @@ export const taskDefinition: Step<RolloutContext> = {
     return { arn: current.taskDefinitionArn, revision: current.revision ?? 0 };
   },
   async apply(c) {
-    const out = await (await c.ecs()).send(new RegisterTaskDefinitionCommand(desiredFor(c)), { abortSignal: c.signal });
+    const out = await (await c.ecs()).send(new RegisterTaskDefinitionCommand(await keepingTaskRole(c, desiredFor(c))), { abortSignal: c.signal });
     c.report.log(`Registered ${c.names.family}:${out.taskDefinition?.revision}`);
     return { arn: out.taskDefinition?.taskDefinitionArn ?? '', revision: out.taskDefinition?.revision ?? 0 };
   },
@@ -43,4 +43,14 @@ export async function latest(c: RolloutContext) {
     if ((error as Error).name === 'ClientException' && /unable to describe task definition/i.test((error as Error).message)) return undefined;
     throw error;
   }
+}
+
+/**
+ * A new revision keeps the task role of the latest one: the rollout sets none itself, so one there was
+ * given by `slipway exec` (ECS Exec's role) or by hand, and dropping it would take ECS Exec (or the app's
+ * permissions) away with the next image.
+ */
+export async function keepingTaskRole<T extends { taskRoleArn?: string }>(c: RolloutContext, desired: T): Promise<T> {
+  const taskRoleArn = (await latest(c))?.taskRoleArn;
+  return taskRoleArn ? { ...desired, taskRoleArn } : desired;
 }

@@ -7,7 +7,7 @@ import { attachSandbox } from '../../../src/sandbox/attach.js';
 import { describe, expect, it } from 'vitest';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import type { PlanResult } from '../../../src/engine/plan.js';
-import { runRollout } from '../rollout/harness.js';
+import { publishImage, runRollout } from '../rollout/harness.js';
 import { BIN, SANDBOX, slipway, useBinaryWorlds } from '../run/binary-world.js';
 
 /**
@@ -157,6 +157,11 @@ describe('slipway exec: resuming, choosing the task, the sandbox session', () =>
     expect(service(w).deployments.filter((d) => d.taskDefinition.endsWith('todo-dev:2'))).toHaveLength(1);
     expect(service(w).enableExecuteCommand).toBe(true);
     expect(s.ecs!.execSessions).toHaveLength(1);
+    // A rollout of a new image keeps the task role in its new revision: ECS Exec stays on.
+    await publishImage(w.sandbox, w.runtime.cwd, 'v2');
+    expect((await runRollout(w, new NonInteractivePrompter())).result.status).toBe('done');
+    expect(service(w).taskDefinition).toMatch(/todo-dev:3$/);
+    expect(w.sandbox.snapshot().ecs!.taskDefinitions![REGION]!['todo-dev']![2]!.taskRoleArn).toMatch(/role\/todo-dev-ecs-task$/);
     // Once on, nothing more to enable: the plan says so. Teardown then deletes the task role with the rest.
     const plan = await slipway(w, ['exec', '--env', 'dev', '--plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeleteRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AccessDeniedException, ECSClient, ExecuteCommandCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { AccessDeniedException, ECSClient, ExecuteCommandCommand, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { NonInteractivePrompter } from '../../../src/console/ci-prompter.js';
 import { SlipwayError } from '../../../src/engine/errors.js';
 import { attachSandbox } from '../../../src/sandbox/attach.js';
@@ -55,6 +55,26 @@ describe('ExecuteCommand refused, explained', () => {
     const again = await runDay2(execFlow(w.runtime), w, { ...DEV, enable: true, command: '["true"]' });
     expect(again.how['task-role']).toBe('applied');
     expect(w.sandbox.snapshot().iam.roles['todo-dev-ecs-task']!.inlinePolicies['slipway-ecs-exec']).toBeDefined();
+  });
+
+  it('exec on for the service but every running task older than that: a new deployment is still asked for, never made silently', async () => {
+    const w = await world();
+    await runRollout(w, new NonInteractivePrompter());
+    await runDay2(execFlow(w.runtime), w, { ...DEV, enable: true, command: '["true"]' });
+    const ecs = attachSandbox(new ECSClient({ region: 'us-east-1', credentials: w.sandbox.adminCredentials() }), w.sandbox);
+    // Off with a new deployment (its tasks have no agent), then on again without one.
+    await ecs.send(new UpdateServiceCommand({ cluster: 'todo-dev', service: 'todo-dev', enableExecuteCommand: false, forceNewDeployment: true }));
+    for (let i = 0; i < 200; i++) {
+      const tasks = Object.values(w.sandbox.snapshot().ecs!.tasks!['us-east-1']!).filter((t) => t.service === 'todo-dev' && t.desiredStatus === 'RUNNING');
+      if (tasks.length > 0 && tasks.every((t) => !t.enableExecuteCommand && t.lastStatus === 'RUNNING')) break;
+      await ecs.send(new ListTasksCommand({ cluster: 'todo-dev' }));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await ecs.send(new UpdateServiceCommand({ cluster: 'todo-dev', service: 'todo-dev', enableExecuteCommand: true }));
+    const deployments = Object.values(w.sandbox.snapshot().ecs!.services!['us-east-1']!)[0]!.deployments.length;
+    // (Another command: a new run, not the resumption of the one above, whose answers had --enable.)
+    await expect(runDay2(execFlow(w.runtime), w, { ...DEV, command: '["id"]' })).rejects.toThrow(/ECS Exec is on for dev but none of its running tasks was started with it: turning it on starts a new deployment/);
+    expect(Object.values(w.sandbox.snapshot().ecs!.services!['us-east-1']!)[0]!.deployments.length).toBe(deployments);
   });
 
   it('ecs:ExecuteCommand denied names the permission and the ARN; an old Fargate platform is told apart', () => {

@@ -1,7 +1,7 @@
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import type { Step } from '../../../../src/engine/types.js';
 import type { RolloutContext } from '../../context.js';
-import { latest } from '../../steps/task-definition.js';
+import { keepingTaskRole, latest } from '../../steps/task-definition.js';
 import { desiredTaskDefinition, sameTaskDefinition } from '../../task-definition-spec.js';
 
 /** The rollout's task definition, for EC2 container instances: awsvpc, the task's size reserved on an instance. */
@@ -28,7 +28,7 @@ export const ec2TaskDefinition: Step<RolloutContext> = {
     return { arn: current.taskDefinitionArn, revision: current.revision ?? 0 };
   },
   async apply(c) {
-    const out = await (await c.ecs()).send(new RegisterTaskDefinitionCommand(ec2TaskDefinitionFor(c)), { abortSignal: c.signal });
+    const out = await (await c.ecs()).send(new RegisterTaskDefinitionCommand(await keepingTaskRole(c, ec2TaskDefinitionFor(c))), { abortSignal: c.signal });
     c.report.log(`Registered ${c.names.family}:${out.taskDefinition?.revision} (EC2)`);
     return { arn: out.taskDefinition?.taskDefinitionArn ?? '', revision: out.taskDefinition?.revision ?? 0 };
   },
