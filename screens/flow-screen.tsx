@@ -14,7 +14,7 @@ import { PromptArea, QrPanel, qrLayout } from './prompts/prompt-area.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 import { initialRunView, reduceRunView } from './state/run-view.js';
 import { StepList } from './step-list.js';
-import { flowLayout, rowsOf } from './layout/flow-layout.js';
+import { flowLayout, promptRows, rowsOf } from './layout/flow-layout.js';
 
 const RESUMING = 'Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -99,7 +99,9 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
     // A typed confirmation gets the screen for what it approves: header, the plan, the question, the
     // footer — the step list and log give way, so a long plan is readable at 80×24.
     const { title, lines } = prompt.ask.details;
-    const room = Math.max(3, rows - 3 - 2 - 2 - 1 - 1);
+    // Header 3, the panel's title and its 'lines x–y' row, the margin, the question (wrapped, with room
+    // for a wrapped validation message), the footer.
+    const room = Math.max(3, rows - 3 - 2 - 1 - promptRows(prompt, columns - 2) - 1);
     return (
       <Box flexDirection="column">
         {header}

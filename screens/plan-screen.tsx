@@ -88,12 +88,12 @@ export function PlanScreen({ session, request, broker, onRun, onHome, onExit }: 
     );
   }
   // The plan's own lines, as `--plan` prints them: the first names the target, the last counts.
-  const [first, ...rest] = planLines(made.plan, describeTarget);
-  const steps = rest.slice(0, -1);
+  const steps = planLines(made.plan, describeTarget).slice(1, -1);
   return (
     <Box flexDirection="column">
       {header}
-      <PlanPanel title={first ?? ''} lines={steps} height={Math.max(3, rows - 3 - 1 - 1 - 2 - 1)} />
+      {/* The target is in the header; the panel's title stays on one row at 80 columns. */}
+      <PlanPanel title="What a run would do now (nothing is changed):" lines={steps} height={Math.max(3, rows - 3 - 1 - 1 - 2 - 1)} />
       <Box paddingX={1} marginTop={1}>
         <Text bold color={made.plan.changes ? 'yellow' : 'green'}>{countLine(made.plan)}</Text>
       </Box>

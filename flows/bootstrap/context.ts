@@ -1,3 +1,4 @@
+import { MissingOutputError } from '../../src/engine/errors.js';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -56,7 +57,7 @@ export function bootstrapContext(runtime: Runtime, clients: BootstrapClients) {
       sts: () => clients.sts(region, base.prompter),
       account: () => {
         const account = base.outputs.identity?.account;
-        if (typeof account !== 'string') throw new Error('The identity step has not run.');
+        if (typeof account !== 'string') throw new MissingOutputError('identity');
         return account;
       },
       adminCredentials: () => clients.admin(region, profileName, base.prompter),

@@ -1,3 +1,4 @@
+import { MissingOutputError } from '../../src/engine/errors.js';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { prepareSandboxStorage } from '../../src/sandbox/local-registry.js';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -38,11 +39,12 @@ export function publishClients(runtime: Runtime) {
 export function publishContext(runtime: Runtime, clients: ReturnType<typeof publishClients>) {
   return async (base: StepContext): Promise<PublishContext> => {
     // The sandbox's ECR stores images in a registry on this machine, started here when needed.
-    if (runtime.sandbox) await prepareSandboxStorage(runtime.sandbox, runtime.env);
+    // Not for a --plan: starting the sandbox's registry writes the sandbox.
+    if (runtime.sandbox && !base.planning) await prepareSandboxStorage(runtime.sandbox, runtime.env);
     const settings = typedPublishAnswers(base.answers);
     const output = (step: string, key: string) => {
       const value = base.outputs[step]?.[key];
-      if (typeof value !== 'string') throw new Error(`The ${step} step has not run.`);
+      if (typeof value !== 'string') throw new MissingOutputError(step);
       return value;
     };
     return {

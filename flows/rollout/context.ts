@@ -1,3 +1,4 @@
+import { MissingOutputError } from '../../src/engine/errors.js';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -75,14 +76,15 @@ export type RolloutClients = ReturnType<typeof rolloutClients>;
 export function rolloutContext(runtime: Runtime, clients: RolloutClients, options: { sandboxStorage?: boolean } = {}) {
   return async (base: StepContext): Promise<RolloutContext> => {
     // A sandbox without a registry keeps recorded images and starts none.
-    if ((options.sandboxStorage ?? true) && runtime.sandbox?.snapshot().ecr?.registry) {
+    // Not for a --plan: starting the sandbox's registry writes the sandbox.
+    if ((options.sandboxStorage ?? true) && !base.planning && runtime.sandbox?.snapshot().ecr?.registry) {
       const { prepareSandboxStorage } = await import('../../src/sandbox/local-registry.js');
       await prepareSandboxStorage(runtime.sandbox, runtime.env);
     }
     const settings = typedRolloutAnswers(base.answers);
     const output = <T = string>(step: string, key: string): T => {
       const value = (base.outputs[step] as Outputs | undefined)?.[key];
-      if (value === undefined) throw new Error(`The ${step} step has not run.`);
+      if (value === undefined) throw new MissingOutputError(step);
       return value as T;
     };
     const client = <T>(service: keyof typeof PACKAGES) => () => clients<T>(service, settings.region, base.prompter);

@@ -56,7 +56,8 @@ export function flowLayout(input: FlowLayoutInput): FlowLayout {
   const paneMin = hasPane ? Math.min(paneWanted, 3) + 2 : 0;
   const [first] = input.failures;
   const firstFailure = first ? linesOf(first, columns - 4) + 2 + (input.failures.length > 1 ? 1 : 0) : 0;
-  const stepRows = Math.max(1, Math.min(input.steps, room - paneMin - firstFailure));
+  // At least three rows of steps (the one that failed or runs, and the fold lines around it).
+  const stepRows = Math.max(Math.min(input.steps, 3), Math.min(input.steps, room - paneMin - firstFailure));
   const maxFailures = failuresThatFit(input.failures, room - stepRows - paneMin - 2 - (input.failures.length > 1 ? 1 : 0), columns - 4);
   const failureRows = first ? input.failures.slice(0, maxFailures).reduce((sum, f) => sum + linesOf(f, columns - 4), 2) + (input.failures.length > maxFailures ? 1 : 0) : 0;
   const paneHeight = hasPane ? Math.max(1, Math.min(paneWanted, room - stepRows - failureRows - 2)) : 0;
@@ -64,12 +65,13 @@ export function flowLayout(input: FlowLayoutInput): FlowLayout {
 }
 
 /** Rows of the question area (without its top margin). */
-function promptRows(prompt: PromptRequest, width: number): number {
+export function promptRows(prompt: PromptRequest, width: number): number {
   switch (prompt.kind) {
     case 'text': {
       const shownDefault = prompt.ask.default !== undefined && !prompt.masked ? ` (${prompt.ask.default || 'optional'})` : '';
       // The question and what is typed wrap as one paragraph; a problem line and the countdown follow.
-      return rowsOf(`${prompt.ask.message}${shownDefault}: ${'x'.repeat(12)}`, width) + 1 + (prompt.ask.totp ? 1 : 0);
+      // The problem line (a validation message) may wrap: two rows are kept for it.
+      return rowsOf(`${prompt.ask.message}${shownDefault}: ${'x'.repeat(12)}`, width) + 2 + (prompt.ask.totp ? 1 : 0);
     }
     case 'select': {
       const choices = prompt.ask.choices;
@@ -109,6 +111,8 @@ export function visibleSteps(steps: StepView[], maxRows: number): { before: numb
   const rows = Math.max(1, maxRows);
   const firstOpen = steps.findIndex((s) => s.status !== 'done');
   const focus = firstOpen === -1 ? steps.length - 1 : firstOpen;
+  // Too few rows for fold lines: the one step that matters, alone.
+  if (rows < 3) return { before: 0, shown: [steps[focus]!], after: 0 };
   // Up to two steps after the one being worked on stay visible; the rest of the window is what led to it.
   const end = Math.min(steps.length, focus + 1 + Math.min(2, Math.max(0, rows - 3)));
   const after = steps.length - end;

@@ -77,7 +77,8 @@ export async function resolveAnswers(questions: Question[], options: ResolveOpti
 
 async function ask(question: Question, answers: Answers, options: ResolveOptions): Promise<string | number | boolean> {
   const fallback = typeof question.default === 'function' ? question.default(answers) : question.default;
-  if (fallback !== undefined && question.settled) {
+  // A settled value that is not valid (AWS_REGION=eu-west-1a) is not taken silently: it is asked, or refused.
+  if (fallback !== undefined && question.settled && checkValue(question, fallback) === undefined) {
     options.onSettled?.(question, fallback);
     return fallback;
   }

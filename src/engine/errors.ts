@@ -1,5 +1,16 @@
 /** Exit codes, as documented in the README. */
 /** 3: `--plan --detailed-exitcode` found something to change (Terraform's code, moved off 2, which is bad input here). */
+/**
+ * A step read another step's output that is not there: in a run, a bug; in a `--plan`, a step that
+ * reads what an earlier step would make first (its plan is known once that is done).
+ */
+export class MissingOutputError extends Error {
+  override name = 'MissingOutputError';
+  constructor(step: string) {
+    super(`The ${step} step has not run.`);
+  }
+}
+
 export const ExitCode = { ok: 0, failed: 1, usage: 2, changesPlanned: 3, cancelled: 130 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { resolveAnswers, validateGivenAnswers } from './answers.js';
-import { CancelledError, SlipwayError, toErrorReport, UsageError } from './errors.js';
+import { CancelledError, MissingOutputError, SlipwayError, UsageError } from './errors.js';
 import type { Prompter } from './prompter.js';
+import { describeTarget, pickPreviousRun } from './runner.js';
 import type { Answers, Flow, Outputs, Step, StepContext, Target } from './types.js';
 
 /** What a step would do, as `--plan` says it (Terraform's symbols in the line output). */
@@ -22,6 +23,8 @@ export interface PlanResult {
   counts: { create: number; update: number; delete: number; unchanged: number; run: number };
   /** Something in AWS or on disk would change (what `--detailed-exitcode` exits 3 for). */
   changes: boolean;
+  /** The unfinished run this flow would resume (its answers are the plan's): "rollout · todo/dev · … at "Deployment"". */
+  resumes?: string;
 }
 
 export interface PlanOptions {
@@ -30,6 +33,7 @@ export interface PlanOptions {
   prompter: Prompter;
   cancel: AbortSignal;
   acceptDefaults?: boolean;
+  env?: NodeJS.ProcessEnv;
   /** Told the answers the plan was made with (the wizard runs the flow with them when asked to). */
   onAnswers?(answers: Answers): void;
 }
@@ -45,17 +49,21 @@ export interface PlanOptions {
 export async function planFlow(options: PlanOptions): Promise<PlanResult> {
   const { flow, prompter, cancel } = options;
   validateGivenAnswers(flow.questions, options.given);
-  const answers = await resolveAnswers(flow.questions, { given: options.given, journaled: {}, prompter, acceptDefaults: options.acceptDefaults ?? false });
+  // As the run would: an unfinished run of this flow with these answers is resumed, with its answers.
+  const previous = flow.kind === 'checks' ? undefined : await pickPreviousRun({ flow, given: options.given, prompter }, options.env ?? process.env);
+  const answers = await resolveAnswers(flow.questions, { given: options.given, journaled: previous?.answers ?? {}, prompter, acceptDefaults: options.acceptDefaults ?? false });
   options.onAnswers?.(answers);
   const target = await flow.target(answers, prompter, { planning: true });
   const steps: Step<any>[] = typeof flow.steps === 'function' ? flow.steps(answers) : flow.steps;
   const outputs: Record<string, Outputs> = {};
-  const base: StepContext = { answers, outputs, prompter, signal: cancel, history: {}, report: { log() {}, progress() {} } };
+  const history = Object.fromEntries(Object.entries(previous?.steps ?? {}).map(([id, r]) => [id, { status: r.status, outputs: r.outputs, error: r.error }]));
+  const base: StepContext = { answers, outputs, prompter, signal: cancel, history, planning: true, report: { log() {}, progress() {} } };
   const context = await flow.context(base);
   const planned = await planSteps(steps, context, outputs, { cancel, removes: flow.removes, explainError: flow.explainError });
   const count = (...actions: PlanAction[]) => planned.filter((p) => actions.includes(p.action)).length;
   const counts = { create: count('create', 'unknown'), update: count('update'), delete: count('delete'), unchanged: count('unchanged', 'check'), run: count('run') };
-  return { flow: flow.name, title: flow.title, target, steps: planned, counts, changes: counts.create + counts.update + counts.delete > 0 };
+  const resumes = previous ? `${describeTarget(previous.target)}, stopped at "${previous.stepOrder.find((s) => previous.steps[s.id]?.status !== 'done')?.title ?? 'the end'}"` : undefined;
+  return { flow: flow.name, title: flow.title, target, steps: planned, counts, changes: counts.create + counts.update + counts.delete > 0, ...(resumes ? { resumes } : {}) };
 }
 
 export const KNOWN_LATER = 'known once the steps before it are done';
@@ -79,10 +87,21 @@ export async function planSteps<C extends StepContext>(
     const c = { ...context, journaled: undefined };
     const line = (): string[] => [describe(step, c)];
     if (step.readOnly) {
-      // An approval not needed here (an unprotected environment) is said so; one that is would ask.
-      const found = await step.probe(c).catch(() => undefined);
-      if (found?.required === false) planned.push({ id: step.id, title: step.title, action: 'unchanged', detail: ['not needed here'] });
-      else planned.push({ id: step.id, title: step.title, action: 'run', detail: line() });
+      // An approval not needed here (an unprotected environment, nothing to change) or a watch a
+      // --detach leaves is said so; one that the run would do is listed as running.
+      // An approval nobody could give here (bad input for the run) is still planned as the question it is.
+      const found = await step.probe(c).catch((error: unknown) => {
+        if (error instanceof UsageError || error instanceof MissingOutputError) return undefined;
+        throw error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step);
+      });
+      if (found !== undefined) {
+        outputs[step.id] = found;
+        planned.push({ id: step.id, title: step.title, action: 'unchanged', detail: found.required === false ? ['not needed here'] : [] });
+      } else {
+        // Its outputs come only when it runs: later probes that read them are known then.
+        earlierChange = true;
+        planned.push({ id: step.id, title: step.title, action: 'run', detail: line() });
+      }
       continue;
     }
     let found: Outputs | undefined;
@@ -90,24 +109,18 @@ export async function planSteps<C extends StepContext>(
       found = await step.probe(c);
     } catch (error) {
       if (cancel.aborted || error instanceof CancelledError) throw error;
-      // A probe that reads what an earlier step would make first: what the step can tell without it
-      // (planChanges), else known once that is done.
-      const changes = earlierChange && step.planChanges ? await step.planChanges(c).catch(() => undefined) : undefined;
+      // Only a probe that reads what an earlier step would make first is planned on: what the step can
+      // tell without it (planChanges), else known once that is done. Any other error — a check that
+      // fails, bad input, AccessDenied — would stop the run there, so it stops the plan.
+      if (!(error instanceof MissingOutputError) || !earlierChange) throw error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step);
+      const changes = step.planChanges ? await step.planChanges(c).catch(() => undefined) : undefined;
       if (changes?.length) {
-        earlierChange = true;
         planned.push({ id: step.id, title: step.title, action: changes.some((l) => l.startsWith('create')) ? 'create' : 'update', detail: changes });
         continue;
       }
-      if (earlierChange && !(error instanceof UsageError)) {
-        const what = describe(step, c);
-        planned.push({ id: step.id, title: step.title, action: 'unknown', detail: what === step.title ? [KNOWN_LATER] : [what, KNOWN_LATER] });
-        continue;
-      }
-      if (step.check) {
-        planned.push({ id: step.id, title: step.title, action: 'check', detail: [`would fail: ${toErrorReport(error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step)).message}`] });
-        continue;
-      }
-      throw error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step);
+      const what = describe(step, c);
+      planned.push({ id: step.id, title: step.title, action: options.removes ? 'delete' : 'unknown', detail: what === step.title ? [KNOWN_LATER] : [what, KNOWN_LATER] });
+      continue;
     }
     if (found !== undefined) {
       outputs[step.id] = found;
@@ -137,6 +150,7 @@ const SYMBOL: Record<PlanAction, string> = { unchanged: '=', check: '✓', creat
 /** The plan as lines, Terraform-like: one per step with its symbol, what differs under it, then the count. */
 export function planLines(plan: PlanResult, describeTarget: (t: Target) => string): string[] {
   const lines = [`Plan: ${plan.title} · ${describeTarget(plan.target)} — nothing is changed and no journal is written.`];
+  if (plan.resumes) lines.push(`  The run would resume an unfinished one (${plan.resumes}), with its answers.`);
   for (const step of plan.steps) {
     const [first, ...more] = step.detail;
     const said = first && first !== step.title ? `: ${first}` : '';

@@ -140,7 +140,7 @@ export async function runFlow(options: RunOptions): Promise<RunResult> {
  * Which earlier run this one continues: the journal named by `slipway resume`, else the unfinished run
  * of this flow whose answers agree with what was given now. When several agree, the person picks.
  */
-async function pickPreviousRun(options: RunOptions, env: NodeJS.ProcessEnv): Promise<JournalData | undefined> {
+export async function pickPreviousRun(options: Pick<RunOptions, 'flow' | 'given' | 'prompter' | 'journalPath'>, env: NodeJS.ProcessEnv): Promise<JournalData | undefined> {
   if (options.journalPath) return readJournal(options.journalPath);
   const questions = new Map(options.flow.questions.map((q) => [q.id, q]));
   const candidates = listUnfinishedRuns(env)

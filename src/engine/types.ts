@@ -43,6 +43,8 @@ export interface StepContext<A extends Answers = Answers> {
    * step tell "an earlier run reported this failure" from "an earlier run was killed here".
    */
   history?: Record<string, { status: 'intent' | 'done' | 'failed'; outputs?: Outputs; error?: string }>;
+  /** A `--plan` is running: probes (and context builders) must not write, not even a local file. */
+  planning?: boolean;
 }
 
 export interface Step<C extends StepContext = StepContext> {
@@ -68,8 +70,9 @@ export interface Step<C extends StepContext = StepContext> {
    */
   planChanges?(c: C): Promise<string[]>;
   /**
-   * Apply changes nothing in AWS or on disk: it asks (an approval) or watches (a deployment). `--plan`
-   * lists it as a step that would run, without probing it.
+   * Apply changes nothing in AWS: it asks (an approval), watches (a deployment), reads (a run's task
+   * definition) or tidies this machine (a docker logout). `--plan` lists it as a step that would run —
+   * or as unchanged when its probe finds it done or not needed — never as a change.
    */
   readOnly?: boolean;
   /** Read-only. Defined means "already done": the step is skipped and these outputs adopted. */

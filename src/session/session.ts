@@ -52,7 +52,11 @@ export interface RunIo {
 export class Session {
   /** Every run's events, in order: what is printed on the normal screen when the wizard ends. */
   readonly record: RunEvent[] = [];
-  readonly noCredentials: boolean;
+  /** No AWS credentials on this machine: the sandbox is offered first (until the session is in it). */
+  get noCredentials(): boolean {
+    return this.credentialsMissing && !this.sandboxName;
+  }
+  private readonly credentialsMissing: boolean;
   private sandboxName: string | undefined;
 
   constructor(
@@ -61,7 +65,7 @@ export class Session {
     readonly flows: FlowEntry[] = FLOWS,
   ) {
     this.sandboxName = given.sandbox;
-    this.noCredentials = !given.sandbox && !awsCredentialsFound(env, given.profile);
+    this.credentialsMissing = !given.sandbox && !awsCredentialsFound(env, given.profile);
   }
 
   /** The command line, with the sandbox the home screen may have switched to. */
@@ -77,15 +81,19 @@ export class Session {
     return unfinishedRuns(this.env);
   }
 
+  /** The runs the last menu listed: `run:<n>` means the n-th of these, not of a list read later. */
+  private listed: RunListing[] = [];
+
   menu(runsOnly = false): HomeItem[] {
-    return homeItems({ runs: this.runs(), flows: this.flows, runsOnly, sandbox: this.sandboxName, noCredentials: this.noCredentials });
+    this.listed = this.runs();
+    return homeItems({ runs: this.listed, flows: this.flows, runsOnly, sandbox: this.sandboxName, noCredentials: this.noCredentials });
   }
 
-  /** What a home menu entry (a `HomeItem.value`) leads to. Runs are listed afresh: `run:<n>` counts in today's list. */
+  /** What a home menu entry (a `HomeItem.value`) leads to; `run:<n>` is the n-th run the menu showed. */
   choose(value: string): HomeStep {
     if (value === 'sandbox') return { kind: 'sandbox', notice: this.enterSandbox() };
     if (value.startsWith('flow:')) return { kind: 'run', request: { flow: value.slice(5) } };
-    const run = value.startsWith('run:') ? this.runs()[Number(value.slice(4))] : undefined;
+    const run = value.startsWith('run:') ? this.listed[Number(value.slice(4))] : undefined;
     return run ? { kind: 'pick', run } : { kind: 'quit' };
   }
 
@@ -147,7 +155,7 @@ export class Session {
   async plan(prepared: PreparedRun, io: Omit<RunIo, 'emit'>): Promise<{ plan: PlanResult; answers: Answers }> {
     const flow = await prepared.entry.load(prepared.runtime);
     let answers: Answers = {};
-    const plan = await planFlow({ flow, given: givenAnswers(this.given), prompter: io.prompter, cancel: io.cancel, acceptDefaults: this.given.yes, onAnswers: (a) => (answers = a) });
+    const plan = await planFlow({ flow, given: givenAnswers(this.given), prompter: io.prompter, cancel: io.cancel, acceptDefaults: this.given.yes, env: this.env, onAnswers: (a) => (answers = a) });
     return { plan, answers };
   }
 }

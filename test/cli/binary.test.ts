@@ -42,7 +42,7 @@ describe('the built binary', async () => {
     const help = await slipway(['--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage:/);
-    expect(help.stdout).toMatch(/Exit codes: 0 done, 1 a step failed, 2 bad input or usage, 130 cancelled/);
+    expect(help.stdout).toMatch(/Exit codes: 0 done, 1 a step failed, 2 bad input or usage, 3 a plan found\nchanges \(only when asked for\), 130 cancelled/);
     const version = await slipway(['--version'], env);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^slipway \d+\.\d+\.\d+$/);

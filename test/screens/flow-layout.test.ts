@@ -35,4 +35,10 @@ describe('visibleSteps: a step list folded to the rows it has', () => {
     expect(shown.length + 1).toBeLessThanOrEqual(6);
     expect(after).toBe(17 - shown.length);
   });
+
+  it('fewer than three rows: the step that matters alone, no fold lines that would not fit', () => {
+    const { before, shown, after } = visibleSteps(steps(5, 17), 2);
+    expect(shown.map((s) => s.title)).toEqual(['Step 6']);
+    expect(before + after).toBe(0);
+  });
 });

@@ -21,6 +21,8 @@ export const verify: Step<BootstrapContext> = {
   id: 'verify',
   title: 'Assume the admin role with MFA',
   plan: (c) => `sts:AssumeRole ${c.names.roleName} with profile ${c.names.profileName} and an MFA code`,
+  // It proves the setup works; nothing in AWS changes (the session it caches is a local convenience).
+  readOnly: true,
   async probe(c) {
     // Done when a fresh cached session of this profile exists (a verified run within the last hour).
     const config = wantedProfileConfig(c);

@@ -8,6 +8,8 @@ export const cleanup: Step<PublishContext> = {
   id: 'cleanup',
   title: 'Clean up',
   plan: (c) => (c.settings.cleanup ? `docker logout; remove dangling images labelled slipway.app=${c.settings.app}` : 'keep the login and images'),
+  // Housekeeping on this machine after the publish: nothing in AWS changes, and it is never a reason to publish.
+  readOnly: true,
   async probe(c) {
     return c.settings.cleanup ? undefined : { cleaned: 'not asked' };
   },

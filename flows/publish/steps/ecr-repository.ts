@@ -20,7 +20,8 @@ export const ecrRepository: Step<PublishContext> = {
     if (!repo?.repositoryUri) return undefined;
     const policy = await tolerate('not-found', () => ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name(c) }), { abortSignal: c.signal }));
     if (!policy?.lifecyclePolicyText || !sameLifecyclePolicy(policy.lifecyclePolicyText, lifecyclePolicy(c.settings.keepImages))) return undefined;
-    remember(c);
+    // slipway/project.json remembers the names — not during a --plan, which writes nothing.
+    if (!c.planning) remember(c);
     return { name: name(c), uri: repo.repositoryUri };
   },
   async apply(c) {

@@ -1,3 +1,4 @@
+import { MissingOutputError } from '../../../src/engine/errors.js';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { UsageError } from '../../../src/engine/errors.js';
 import { KNOWN_LATER, planSteps } from '../../../src/engine/plan.js';
@@ -100,7 +101,7 @@ export async function ecsServiceChanges(c: RolloutContext): Promise<string[]> {
 function scratchContext(c: RolloutContext, scratch: Record<string, Outputs>): RolloutContext {
   const output = <T = string>(step: string, key: string): T => {
     const value = scratch[step]?.[key];
-    if (value === undefined) throw new Error(`The ${step} step has not run.`);
+    if (value === undefined) throw new MissingOutputError(step);
     return value as T;
   };
   return { ...c, outputs: scratch, output, journaled: undefined };

@@ -8,6 +8,7 @@ import {
   type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
+import { tolerate } from '../../../src/aws/errors.js';
 import { retryWhileNotReady } from '../../../src/aws/waiters.js';
 import type { Outputs, Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
@@ -155,8 +156,10 @@ export function failureWasShown(c: RolloutContext): boolean {
 }
 
 export async function describe(c: RolloutContext): Promise<Service | undefined> {
-  const out = await (await c.ecs()).send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal });
-  return out.services?.find((s) => s.status === 'ACTIVE');
+  // No cluster yet (a --plan of a new environment probes before it is made): no service either.
+  const ecs = await c.ecs();
+  const out = await tolerate('not-found', () => ecs.send(new DescribeServicesCommand({ cluster: c.names.cluster, services: [c.names.service] }), { abortSignal: c.signal }));
+  return out?.services?.find((s) => s.status === 'ACTIVE');
 }
 
 /** Same request, same token (at most 36 characters): a retried create returns the service it made. */

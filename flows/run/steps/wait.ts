@@ -20,6 +20,7 @@ export const wait: Step<RolloutContext> = {
   id: 'wait',
   title: 'Run to completion (its log follows)',
   plan: () => 'wait until the task stops, showing its log',
+  readOnly: true,
   async probe() {
     return undefined;
   },

@@ -33,9 +33,12 @@ function journals(w: World): string[] {
 }
 
 async function plan(w: World, ...args: string[]): Promise<{ code: number | null; plan: PlanResult; text: string }> {
-  const json = await slipway(w, [...args, '--plan', '--detailed-exitcode', '--json']);
+  // slipway's own flags go before `--` (after it, every word is the one-off task's command).
+  const cut = args.includes('--') ? args.indexOf('--') : args.length;
+  const withFlags = (...flags: string[]) => [...args.slice(0, cut), ...flags, ...args.slice(cut)];
+  const json = await slipway(w, withFlags('--plan', '--detailed-exitcode', '--json'));
   expect(json.stderr).not.toMatch(/Error/);
-  const text = await slipway(w, [...args, '--plan']);
+  const text = await slipway(w, withFlags('--plan'));
   expect(text.code, text.stderr).toBe(0); // without --detailed-exitcode a plan exits 0 whatever it found
   return { code: json.code, plan: JSON.parse(json.stdout) as PlanResult, text: text.stdout };
 }
@@ -130,6 +133,45 @@ describe('--plan: what the flow would do, from the present, writing nothing', ()
     const refused = await slipway(w, ['teardown', '--env', 'dev']);
     expect(refused.code).toBe(2);
   }, 120_000);
+
+  it('run: no environment stops the plan as it stops the run; deployed, only the task is a change', async () => {
+    const w = await world();
+    const early = await slipway(w, ['run', '--env', 'dev', '--plan', '--', 'echo', 'hi']);
+    const runEarly = await slipway(w, ['run', '--env', 'dev', '--', 'echo', 'hi']);
+    expect(early.code).toBe(runEarly.code);
+    expect(early.code).not.toBe(0);
+    expect(early.stderr.split('\n')[0]).toBe(runEarly.stderr.split('\n')[0]);
+    expect((await slipway(w, ['rollout', '--env', 'dev', '--yes'])).code).toBe(0);
+    const job = await plan(w, 'run', '--env', 'dev', '--', 'echo', 'hi');
+    expect(job.code).toBe(3);
+    expect(job.plan.steps.map((s) => [s.id, s.action])).toEqual([
+      ['identity', 'check'],
+      ['environment', 'check'],
+      ['prepare', 'unchanged'],
+      ['task', 'create'],
+      ['wait', 'run'],
+    ]);
+  }, 60_000);
+
+  it('an unfinished run the flow would resume: the plan says so, and is made with that run’s answers', async () => {
+    const w = await world();
+    w.sandbox.update((state) => {
+      state.scenario = 'crash-loop';
+    });
+    const failed = await slipway(w, ['rollout', '--env', 'dev', '--yes']);
+    expect(failed.code).toBe(1);
+    const resumed = await plan(w, 'rollout', '--env', 'dev', '--yes');
+    expect(resumed.plan.resumes).toMatch(/^todo\/dev · \d{12} · us-east-1, stopped at "Deployment"$/);
+    expect(resumed.text).toContain('The run would resume an unfinished one');
+    expectSchema(resumed.plan);
+  }, 60_000);
+
+  it('a check that fails stops the plan with the run’s own error (bad input: exit 2), not a plan that says it would create', async () => {
+    const w = await world();
+    const bad = await slipway(w, ['rollout', '--env', 'dev', '--yes', '--plan', '--image', `${w.published.uri}@sha256:${'0'.repeat(64)}`]);
+    expect(bad.code, bad.stdout).toBe(2);
+    expect(bad.stdout).not.toMatch(/to create/);
+  });
 
   it('bad input: --plan with a flow that only looks, --detailed-exitcode alone — exit 2, nothing written', async () => {
     const w = await world();
