@@ -26,19 +26,13 @@ import { taskRole } from './steps/task-role.js';
 export function execFlow(runtime: Runtime): Flow<RolloutContext> {
   const clients = rolloutClients(runtime);
   const saved = readProjectSettings(runtime.cwd);
-  const target = environmentTarget(clients);
-  // `--plan` only says a task would be chosen: the choice (a question) belongs to a run.
-  const mode = { planning: false };
   return {
     name: 'exec',
     title: 'ECS Exec into a task',
     questions: settleKnown(execQuestions({ region: runtime.aws.region, app: saved?.app, cwd: runtime.cwd }), runtime, saved),
-    target: (answers, prompter, how) => {
-      mode.planning = how?.planning === true;
-      return target(answers, prompter);
-    },
+    target: environmentTarget(clients),
     context: environmentContext(runtime, clients),
-    steps: [identity, environmentStep, pluginCheck, execState, consent, taskRole, execTaskDefinition, enableExec, agentWait, pickTask(mode), session],
+    steps: [identity, environmentStep, pluginCheck, execState, consent, taskRole, execTaskDefinition, enableExec, agentWait, pickTask, session],
     explainError: (error, step) => explainAwsError(error, step.title),
     summary: (outputs) => execSummary(outputs),
   };
