@@ -34,6 +34,11 @@ export interface PlanOptions {
   cancel: AbortSignal;
   acceptDefaults?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * An error that says a thing is not there (AWS's NotFound, NoSuchEntity): after a step the plan
+   * would make, a later probe reading that thing is known only once it exists.
+   */
+  notFound?(error: unknown): boolean;
   /** Told the answers the plan was made with (the wizard runs the flow with them when asked to). */
   onAnswers?(answers: Answers): void;
 }
@@ -59,7 +64,7 @@ export async function planFlow(options: PlanOptions): Promise<PlanResult> {
   const history = Object.fromEntries(Object.entries(previous?.steps ?? {}).map(([id, r]) => [id, { status: r.status, outputs: r.outputs, error: r.error }]));
   const base: StepContext = { answers, outputs, prompter, signal: cancel, history, planning: true, report: { log() {}, progress() {} } };
   const context = await flow.context(base);
-  const planned = await planSteps(steps, context, outputs, { cancel, removes: flow.removes, explainError: flow.explainError });
+  const planned = await planSteps(steps, context, outputs, { cancel, removes: flow.removes, explainError: flow.explainError, notFound: options.notFound });
   const count = (...actions: PlanAction[]) => planned.filter((p) => actions.includes(p.action)).length;
   const counts = { create: count('create', 'unknown'), update: count('update'), delete: count('delete'), unchanged: count('unchanged', 'check'), run: count('run') };
   const resumes = previous ? `${describeTarget(previous.target)}, stopped at "${previous.stepOrder.find((s) => previous.steps[s.id]?.status !== 'done')?.title ?? 'the end'}"` : undefined;
@@ -77,7 +82,7 @@ export async function planSteps<C extends StepContext>(
   steps: Step<C>[],
   context: C,
   outputs: Record<string, Outputs>,
-  options: { cancel: AbortSignal; removes?: boolean; explainError?(error: unknown, step: { id: string; title: string }): unknown },
+  options: { cancel: AbortSignal; removes?: boolean; explainError?(error: unknown, step: { id: string; title: string }): unknown; notFound?(error: unknown): boolean },
 ): Promise<PlannedStep[]> {
   const { cancel } = options;
   const planned: PlannedStep[] = [];
@@ -112,7 +117,8 @@ export async function planSteps<C extends StepContext>(
       // Only a probe that reads what an earlier step would make first is planned on: what the step can
       // tell without it (planChanges), else known once that is done. Any other error — a check that
       // fails, bad input, AccessDenied — would stop the run there, so it stops the plan.
-      if (!(error instanceof MissingOutputError) || !earlierChange) throw error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step);
+      const dependsOnEarlier = error instanceof MissingOutputError || options.notFound?.(error) === true;
+      if (!dependsOnEarlier || !earlierChange) throw error instanceof SlipwayError || !options.explainError ? error : options.explainError(error, step);
       const changes = step.planChanges ? await step.planChanges(c).catch(() => undefined) : undefined;
       if (changes?.length) {
         planned.push({ id: step.id, title: step.title, action: changes.some((l) => l.startsWith('create')) ? 'create' : 'update', detail: changes });

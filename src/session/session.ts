@@ -5,6 +5,7 @@ import { FLOWS, type FlowEntry } from '../cli/flows.js';
 import { awsCredentialsFound, DEFAULT_SANDBOX } from '../cli/home-sandbox.js';
 import { argsForResume, describeRun, isBroken, runMeta, unfinishedRuns, type RunListing } from '../cli/runs.js';
 import { makeRuntime } from '../cli/runtime.js';
+import { classifyAwsError } from '../aws/errors.js';
 import { UsageError } from '../engine/errors.js';
 import type { RunEvent, RunResult } from '../engine/events.js';
 import { discardRun, readJournal } from '../engine/journal.js';
@@ -155,7 +156,16 @@ export class Session {
   async plan(prepared: PreparedRun, io: Omit<RunIo, 'emit'>): Promise<{ plan: PlanResult; answers: Answers }> {
     const flow = await prepared.entry.load(prepared.runtime);
     let answers: Answers = {};
-    const plan = await planFlow({ flow, given: givenAnswers(this.given), prompter: io.prompter, cancel: io.cancel, acceptDefaults: this.given.yes, env: this.env, onAnswers: (a) => (answers = a) });
+    const plan = await planFlow({
+      flow,
+      given: givenAnswers(this.given),
+      prompter: io.prompter,
+      cancel: io.cancel,
+      acceptDefaults: this.given.yes,
+      env: this.env,
+      notFound: (error) => classifyAwsError(error) === 'not-found',
+      onAnswers: (a) => (answers = a),
+    });
     return { plan, answers };
   }
 }

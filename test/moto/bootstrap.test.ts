@@ -14,10 +14,11 @@ import {
   ListMFADevicesCommand,
   ListUserTagsCommand,
 } from '@aws-sdk/client-iam';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, motoClient, motoHome, recordFlows, REGION, useMotoAws, type CredentialSource } from '../support/moto-aws.js';
+import type { PlanResult } from '../../src/engine/plan.js';
+import { ACCOUNT, CREDENTIAL_SOURCES, describeMoto, explain, motoClient, motoHome, recordFlows, REGION, runSlipway, useMotoAws, type CredentialSource } from '../support/moto-aws.js';
 import { BOOTSTRAP_ANSWERS, bootstrapInTerminal } from '../support/terminal-bootstrap.js';
 
 /**
@@ -29,6 +30,23 @@ const FILE = 'test/moto/bootstrap.test.ts';
 
 describeMoto('slipway bootstrap against moto + aws-sim, from each starting credential source', { tmux: true }, () => {
   const aws = useMotoAws();
+
+  it('bootstrap --plan (env-var keys) reads only, writes no file, and plans every step a fresh account needs', async () => {
+    const home = motoHome(aws().endpoint, 'env-keys');
+    try {
+      const calls = (await aws().callLog()).length;
+      const run = await runSlipway(['bootstrap', '--plan', '--json', '--yes', ...BOOTSTRAP_ANSWERS, ...home.flags], { cwd: home.home, env: home.env });
+      expect(run.code, explain(run)).toBe(0);
+      const plan = JSON.parse(run.stdout) as PlanResult;
+      for (const id of ['admin-role', 'user', 'access-key']) expect(plan.steps.find((s) => s.id === id)?.action, id).toBe('create');
+      const made = (await aws().callLog()).slice(calls);
+      expect(made.filter((c) => !/^(Get|List|Describe)/.test(c.operation)).map((c) => `${c.service}:${c.operation}`)).toEqual([]);
+      expect(existsSync(join(home.home, '.aws', 'credentials'))).toBe(false);
+      expect(existsSync(join(home.home, '.ssh'))).toBe(false);
+    } finally {
+      home.cleanup();
+    }
+  });
 
   it.each(CREDENTIAL_SOURCES)('from %s: one run sets up the account, and the written profile assumes the role', async (source: CredentialSource) => {
     const home = motoHome(aws().endpoint, source);

@@ -34,6 +34,12 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
     homes.set(source, home);
     return runSlipway([...args, ...home.flags], { cwd: dir, env: home.env, timeoutMs });
   };
+  /** Every call aws-sim saw since `from` is a read (Get/List/Describe): what a --plan may make. */
+  const expectReadsOnly = async (from: number) => {
+    const made = (await aws().callLog()).slice(from);
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.filter((c) => !/^(Get|List|Describe)/.test(c.operation)).map((c) => `${c.service}:${c.operation}`)).toEqual([]);
+  };
   const tags = (list: { Key?: string; Value?: string; key?: string; value?: string }[] | undefined) => Object.fromEntries((list ?? []).map((t) => [t.Key ?? t.key, t.Value ?? t.value]));
 
   beforeAll(() => {
@@ -64,6 +70,16 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
   });
 
   let digest = '';
+  it('publish --plan (default profile) reads only and writes no file: the repository, the build, the push are planned', async () => {
+    const calls = (await aws().callLog()).length;
+    const run = await slipway('default-profile', ['publish', '--yes', '--plan', '--detailed-exitcode', '--json', '--app', app, '--namespace', 'moto']);
+    expect(run.code, explain(run)).toBe(3);
+    const plan = JSON.parse(run.stdout) as PlanResult;
+    expect(plan.steps.find((s) => s.id === 'ecr-repository')?.action).toBe('create');
+    await expectReadsOnly(calls);
+    expect(existsSync(join(dir, 'slipway', 'project.json'))).toBe(false);
+  });
+
   it('publish (default profile) pushes the tested image by git SHA to ECR, with the lifecycle policy and tags', async () => {
     const run = await slipway('default-profile', ['publish', '--yes', '--json', '--app', app, '--namespace', 'moto'], 300_000);
     expect(run.code, explain(run)).toBe(0);
@@ -163,6 +179,15 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
     recordFlows(FILE, [{ flow: 'status', source: 'role-mfa-profile' }]);
   });
 
+  it('run --env dev --plan (env-var keys): the task is the one change; reads only', async () => {
+    const calls = (await aws().callLog()).length;
+    const run = await slipway('env-keys', ['run', '--env', 'dev', '--plan', '--detailed-exitcode', '--json', '--', 'sh', '-c', 'exit 0']);
+    expect(run.code, explain(run)).toBe(3);
+    const plan = JSON.parse(run.stdout) as PlanResult;
+    expect(plan.steps.filter((s) => s.action === 'create').map((s) => s.id)).toEqual(['task']);
+    await expectReadsOnly(calls);
+  });
+
   it('run --env dev (env-var keys) runs the command in a real container and exits with its code', async () => {
     const run = await slipway('env-keys', ['run', '--env', 'dev', '--json', '--', '/bin/busybox', 'sh', '-c', 'echo migrating; exit 3'], 180_000);
     expect(run.code, explain(run)).toBe(3);
@@ -222,6 +247,17 @@ describeMoto('slipway against moto + aws-sim: publish, rollout, status, run, tea
       { flow: 'rollout', source: 'default-profile', note: 'a new image after a failed rollout' },
     ]);
   }, 420_000);
+
+  it('teardown --env dev --plan (env-var keys): each deletion planned, nothing deleted, no approval needed; reads only', async () => {
+    const calls = (await aws().callLog()).length;
+    const run = await slipway('env-keys', ['teardown', '--env', 'dev', '--plan', '--detailed-exitcode', '--json']);
+    expect(run.code, explain(run)).toBe(3);
+    const plan = JSON.parse(run.stdout) as PlanResult;
+    expect(plan.counts.delete).toBeGreaterThan(3);
+    await expectReadsOnly(calls);
+    const service = (await client(ECSClient).send(new DescribeServicesCommand({ cluster: `${app}-dev`, services: [`${app}-dev`] }))).services?.[0];
+    expect(service?.status).toBe('ACTIVE');
+  });
 
   it('teardown --env dev (env-var keys) deletes what slipway tagged for dev, keeps qa, the log group and the repository', async () => {
     const run = await slipway('env-keys', ['teardown', '--env', 'dev', '--approve', '--yes', '--json'], 300_000);

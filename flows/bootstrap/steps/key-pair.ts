@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DeleteKeyPairCommand, DescribeKeyPairsCommand, ImportKeyPairCommand } from '@aws-sdk/client-ec2';
 import { tolerate } from '../../../src/aws/errors.js';
-import { UsageError } from '../../../src/engine/errors.js';
+import { MissingOutputError, UsageError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import { fingerprintOfImportedKey, generateKeyPairAsync, privateKeyPath, publicKeyOfPrivateKeyFile, writePrivateKey } from '../../../src/local/ssh-key.js';
 import type { BootstrapContext } from '../context.js';
@@ -16,6 +16,9 @@ export const keyPair: Step<BootstrapContext> = {
   title: 'EC2 key pair in ~/.ssh',
   plan: (c) => `generate ${c.names.keyPairName} locally → ~/.ssh/${c.names.keyPairName}.pem (0600), ec2:ImportKeyPair in ${c.names.region}`,
   async probe(c) {
+    // EC2 is read as the admin role: a --plan does not assume it (an MFA code, a cached session)
+    // unless an earlier run left a session to use — otherwise this step is known once that is done.
+    if (c.planning && c.outputs.verify === undefined) throw new MissingOutputError('verify');
     const remote = await describe(c);
     const path = privateKeyPath(c.names.keyPairName, c.runtime.env);
     if (!remote || !existsSync(path)) return undefined;

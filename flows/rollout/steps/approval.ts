@@ -1,6 +1,5 @@
-import { MissingOutputError } from '../../../src/engine/errors.js';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { UsageError } from '../../../src/engine/errors.js';
+import { MissingOutputError, UsageError } from '../../../src/engine/errors.js';
 import { KNOWN_LATER, planSteps } from '../../../src/engine/plan.js';
 import type { Outputs, Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../context.js';
