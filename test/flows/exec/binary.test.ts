@@ -182,7 +182,7 @@ describe('slipway exec: resuming, choosing the task, the sandbox session', () =>
     await slipway(w, ['exec', '--env', 'dev', '--enable', '--', 'true']);
     const ecs = attachSandbox(new ECSClient({ region: REGION, credentials: w.sandbox.adminCredentials() }), w.sandbox);
     await ecs.send(new UpdateServiceCommand({ cluster: 'todo-dev', service: 'todo-dev', desiredCount: 2 }));
-    for (let i = 0; i < 200 && (await readyTasks(w)) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && (await readyTasks(w)) < 2; i++) await new Promise((r) => setTimeout(r, 25));
     expect(await readyTasks(w)).toBe(2);
     const sessions = () => w.sandbox.snapshot().ecs?.execSessions?.length ?? 0;
     const before = sessions();
