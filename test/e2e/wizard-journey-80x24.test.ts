@@ -1,11 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../src/sandbox/store.js';
 import { totpAtStep, totpStep } from '../../src/sandbox/totp.js';
+import { journeyReady, ROOT, useSandboxApp } from './sandbox-app.js';
 import { Terminal } from './terminal.js';
 
 /**
@@ -20,13 +18,9 @@ import { Terminal } from './terminal.js';
  * With SLIPWAY_CAPTURE_DIR set, the QR screen, the teardown's confirmation and the finished run are
  * written there as plain text (qr.txt, teardown.txt, run.txt), exactly as the 80×24 terminal shows them.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WIDTH = 80;
 const HEIGHT = 24;
-const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
-const registryBinary = ['/usr/bin/docker-registry', '/usr/local/bin/registry', '/opt/homebrew/bin/registry'].some((p) => existsSync(p));
-const ready = Terminal.available() && Boolean(busybox) && registryBinary && spawnSync('docker', ['info']).status === 0;
-if (!ready && process.env.CI === 'true') throw new Error('CI needs tmux, busybox, docker-registry and a Docker daemon for the wizard journey test (.ci/run installs them).');
+const ready = journeyReady('the wizard journey test');
 
 /** Keys for one burst; a function picks them from the question's screen. */
 type Keys = (string | ((screen: string) => string[]))[];
@@ -44,39 +38,18 @@ const headerOnTop = (screen: string) => screen.split('\n')[0]?.startsWith('╭')
 const flowScreenUp = (screen: string) => /ctrl-c (cancel step|stop)|enter\/q leave/.test(screen);
 
 describe.skipIf(!ready)('the wizard at 80×24, keys in bursts: bootstrap → publish → rollout → run → teardown', () => {
-  let home: string;
-  let app: string;
+  const fixture = useSandboxApp('wizard', 'slipway-wizard-');
   let term: Terminal;
   let session = 0;
-  const stateHome = () => join(home, 'state');
-
-  beforeAll(() => {
-    home = mkdtempSync(join(tmpdir(), 'slipway-wizard-'));
-    app = join(home, 'todo');
-    cpSync(new URL('../fixtures/publish-app', import.meta.url), app, { recursive: true });
-    copyFileSync(busybox ?? '', join(app, 'busybox'));
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: app });
-    git('init', '-q');
-    git('add', '.');
-    git('commit', '-qm', 'todo');
-    // Quick tasks: a third of a second of sandbox time per task phase.
-    createSandbox({ name: 'wizard', env: { XDG_STATE_HOME: stateHome() } }).update((s) => {
-      s.ecs = { ...(s.ecs ?? {}), taskPhaseSeconds: 0.3 };
-    });
-  });
   afterEach(() => term?.stop());
-  afterAll(() => {
-    spawnSync(process.execPath, [join(ROOT, 'dist', 'slipway.js'), 'sandbox', 'reset', '--sandbox-name', 'wizard', '--yes'], { env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: stateHome() } });
-    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  });
 
   /** Starts slipway in the app's folder, in a fresh 80×24 terminal, with nothing of this machine's AWS setup. */
   function slipway(args: string): void {
     term?.stop();
     term = new Terminal(`slipway-wizard-${process.pid}-${++session}`);
     term.start(WIDTH, HEIGHT);
-    const env = ['env', '-i', `PATH=${process.env.PATH}`, 'LANG=C.UTF-8', 'TERM=xterm-256color', `HOME=${home}`, `XDG_STATE_HOME=${stateHome()}`];
-    term.type(`cd ${app} && ${env.join(' ')} node ${join(ROOT, 'dist', 'slipway.js')} ${args}; echo EXIT=$?`);
+    const env = ['env', '-i', `PATH=${process.env.PATH}`, 'LANG=C.UTF-8', 'TERM=xterm-256color', `HOME=${fixture.home}`, `XDG_STATE_HOME=${fixture.stateHome}`];
+    term.type(`cd ${fixture.app} && ${env.join(' ')} node ${join(ROOT, 'dist', 'slipway.js')} ${args}; echo EXIT=$?`);
   }
 
   /** The rows exactly as the terminal shows them (no joining), for the captures. */
@@ -268,7 +241,7 @@ describe.skipIf(!ready)('the wizard at 80×24, keys in bursts: bootstrap → pub
     expect(rolledOut).toMatch(/Running at http:\/\/todo-dev-\d+\.us-east-1\.elb\.amazonaws\.com\//);
     expect(rolledOut).toContain('✔ Deployment');
     // The answers as typed, bursts included ("jk\r" went down and back up to the smallest size).
-    expect(JSON.parse(readFileSync(join(app, 'slipway', 'environments', 'dev.json'), 'utf8'))).toMatchObject({ launchType: 'FARGATE', cpu: 256, memory: 512, desiredCount: 1, protected: false });
+    expect(JSON.parse(readFileSync(join(fixture.app, 'slipway', 'environments', 'dev.json'), 'utf8'))).toMatchObject({ launchType: 'FARGATE', cpu: 256, memory: 512, desiredCount: 1, protected: false });
     // Leaving prints the record of every flow run in this session on the normal screen.
     const record = await leave(0);
     expect(record).toContain('export AWS_PROFILE=slipway-admin');
@@ -335,7 +308,7 @@ describe.skipIf(!ready)('the wizard at 80×24, keys in bursts: bootstrap → pub
     const teardownRecord = await leave(0);
     expect(teardownRecord).toMatch(/Deleted \d+ resources slipway made for dev\./);
 
-    const state = createSandbox({ name: 'wizard', env: { XDG_STATE_HOME: stateHome() } }).snapshot();
+    const state = createSandbox({ name: 'wizard', env: { XDG_STATE_HOME: fixture.stateHome } }).snapshot();
     const region = 'us-east-1';
     expect(Object.values(state.ecs?.services?.[region] ?? {}).filter((s) => s.status === 'ACTIVE')).toEqual([]);
     expect(Object.keys(state.elbv2?.loadBalancers[region] ?? {})).toEqual([]);
