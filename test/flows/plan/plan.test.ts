@@ -132,6 +132,13 @@ describe('--plan: what the flow would do, from the present, writing nothing', ()
     expect(journals(w)).toEqual(journalsBefore);
     const refused = await slipway(w, ['teardown', '--env', 'dev']);
     expect(refused.code).toBe(2);
+    // Then the teardown deletes exactly what its plan listed.
+    const gone2 = await slipway(w, ['teardown', '--env', 'dev', '--approve']);
+    expect(gone2.code, gone2.stderr).toBe(0);
+    const titles = gone.plan.steps.map((s) => s.title);
+    expect(applied(gone2.stdout, titles).filter((t) => !observed(gone.plan).includes(t))).toEqual(changing(gone.plan));
+    const after = await plan(w, 'teardown', '--env', 'dev');
+    expect(after.code, after.text).toBe(0);
   }, 120_000);
 
   it('run: no environment stops the plan as it stops the run; deployed, only the task is a change', async () => {
