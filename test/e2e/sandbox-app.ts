@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createSandbox } from '../../src/sandbox/store.js';
-import { Terminal } from './terminal.js';
+import { processesGoneFrom, Terminal } from './terminal.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
@@ -38,9 +38,10 @@ export function useSandboxApp(sandbox: string, prefix: string): { readonly home:
       s.ecs = { ...(s.ecs ?? {}), taskPhaseSeconds: 0.3 };
     });
   });
-  afterAll(() => {
+  afterAll(async () => {
     spawnSync(process.execPath, [join(ROOT, 'dist', 'slipway.js'), 'sandbox', 'reset', '--sandbox-name', sandbox, '--yes'], { env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state') } });
-    // A slipway still exiting as tmux goes may write Node's compile cache into HOME: retry.
+    // A slipway still exiting as tmux goes may write Node's compile cache into HOME: wait for it first.
+    await processesGoneFrom(home);
     rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
   return {

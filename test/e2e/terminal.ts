@@ -54,3 +54,39 @@ export class Terminal {
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
   }
 }
+
+/**
+ * Waits until no process runs with its working folder under `dir` — a slipway still exiting after its
+ * tmux server went (it writes Node's compile cache and its journal on the way out) — sending SIGTERM
+ * to stragglers half-way. Then the folder can be removed without racing them (ENOTEMPTY).
+ */
+export async function processesGoneFrom(dir: string, ms = 10_000): Promise<void> {
+  const { readdirSync, readlinkSync } = await import('node:fs');
+  const inside = (): number[] =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  const deadline = Date.now() + ms;
+  let warned = false;
+  for (let left = inside(); left.length > 0; left = inside()) {
+    if (Date.now() > deadline) return;
+    if (!warned && Date.now() > deadline - ms / 2) {
+      warned = true;
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // gone already
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

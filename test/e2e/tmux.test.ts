@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processesGoneFrom } from './terminal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeSupport } from '../../src/cli/node-support.js';
 
@@ -54,7 +55,7 @@ describe.skipIf(!hasTmux)('slipway in a real terminal (tmux)', () => {
     };
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     if (serverStarted) {
       try {
         tmux('kill-server');
@@ -64,8 +65,11 @@ describe.skipIf(!hasTmux)('slipway in a real terminal (tmux)', () => {
       }
     }
     // A slipway still exiting as its tmux server goes may write Node's compile cache into the HOME
-    // being removed (ENOTEMPTY): removal is retried, as for any folder a process may still be writing.
-    if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    // being removed (ENOTEMPTY): wait for it to be gone, then remove (retried all the same).
+    if (work) {
+      await processesGoneFrom(work);
+      rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    }
   });
 
   function tmux(...args: string[]): string {
