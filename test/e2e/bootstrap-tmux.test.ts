@@ -1,3 +1,4 @@
+import { processesGoneFrom } from './terminal.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,8 +52,9 @@ describe.skipIf(!hasTmux).each([
     tmux('send-keys', '-t', 'boot', '-l', command);
     keys('Enter');
   });
-  afterAll(() => {
+  afterAll(async () => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
+    await processesGoneFrom(home);
     rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 

@@ -1,3 +1,4 @@
+import { processesGoneFrom } from './terminal.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +30,9 @@ describe.skipIf(!hasTmux)('resize (tmux)', () => {
     const env = ['env', '-i', `PATH=${process.env.PATH}`, 'LANG=C.UTF-8', 'TERM=xterm-256color', `HOME=${home}`, `XDG_STATE_HOME=${join(home, 'state')}`, 'AWS_REGION=us-east-1'];
     tmux('new-session', '-d', '-s', 'r', '-x', '100', '-y', '30', `${env.join(' ')} node ${join(ROOT, 'dist', 'slipway.js')}; sleep 30`);
   });
-  afterAll(() => {
+  afterAll(async () => {
     tmux('kill-server');
+    await processesGoneFrom(home);
     rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../src/sandbox/store.js';
 import { publishImage } from '../flows/rollout/harness.js';
-import { Terminal } from './terminal.js';
+import { Terminal, processesGoneFrom } from './terminal.js';
 
 /**
  * `slipway rollout` through the built binary in a real terminal, against a sandbox whose ECR holds a
@@ -33,7 +33,10 @@ describe.skipIf(!Terminal.available())('rollout through the binary (tmux, sandbo
     await publishImage(sandbox, app, 'v1');
   });
   afterEach(() => term?.stop());
-  afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+  afterAll(async () => {
+    await processesGoneFrom(home);
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  });
 
   function slipway(args: string, [width, height] = [110, 40]): void {
     term = new Terminal(`slipway-rollout-${process.pid}-${++session}`);

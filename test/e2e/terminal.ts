@@ -56,22 +56,23 @@ export class Terminal {
 }
 
 /**
- * Waits until no process runs with its working folder under `dir` — a slipway still exiting after its
+ * Waits until no process runs with its working folder or its HOME under `dir` — a slipway still exiting after its
  * tmux server went (it writes Node's compile cache and its journal on the way out) — sending SIGTERM
  * to stragglers half-way. Then the folder can be removed without racing them (ENOTEMPTY).
  */
 export async function processesGoneFrom(dir: string, ms = 10_000): Promise<void> {
-  const { readdirSync, readlinkSync } = await import('node:fs');
+  const { readdirSync, readFileSync, readlinkSync } = await import('node:fs');
+  const uses = (pid: string): boolean => {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) return true;
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((v) => v.startsWith(`HOME=${dir}`));
+    } catch {
+      return false;
+    }
+  };
   const inside = (): number[] =>
     readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-      .filter((pid) => {
-        try {
-          return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-        } catch {
-          return false;
-        }
-      })
+      .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid && uses(entry))
       .map(Number);
   const deadline = Date.now() + ms;
   let warned = false;
