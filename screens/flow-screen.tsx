@@ -10,11 +10,12 @@ import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { LivePane } from './live-pane.js';
 import { PlanPanel } from './prompts/plan-panel.js';
+import { PromptScreen } from './prompts/prompt-screen.js';
 import { PromptArea, QrPanel, qrLayout } from './prompts/prompt-area.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 import { initialRunView, reduceRunView } from './state/run-view.js';
 import { StepList } from './step-list.js';
-import { flowLayout, promptRows, rowsOf } from './layout/flow-layout.js';
+import { flowLayout, MAX_PANE_ROWS, promptRows, rowsOf } from './layout/flow-layout.js';
 
 const RESUMING = 'Resuming an unfinished run: finished steps whose inputs are unchanged are checked against AWS and skipped.';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -85,7 +86,8 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
     columns,
     steps: view.steps.length,
     notices,
-    paneLines: paneLog.reduce((sum, line) => sum + rowsOf(line.text, columns - 4), 0) + (finished ? 0 : view.progress.length),
+    // The pane never shows more than MAX_PANE_ROWS rows: only its newest lines need measuring.
+    paneLines: paneLog.slice(-MAX_PANE_ROWS).reduce((sum, line) => sum + rowsOf(line.text, columns - 4), 0) + (finished ? 0 : view.progress.length),
     prompt: prompt && !cancelling ? prompt : undefined,
     outcome: view.result ? [...view.result.summary, outcomeHeadline(view.result)] : undefined,
     statusLine: cancelledEarly || (cancelling && !finished),
@@ -115,15 +117,7 @@ export function FlowScreen({ session, request, broker, onExit, onHome }: FlowScr
   }
   if (prompt?.kind === 'secret' && !cancelling) {
     // A secret shown once gets the screen: read and saved without the step list pushing it off.
-    return (
-      <Box flexDirection="column">
-        {header}
-        <Box paddingX={1} marginTop={1}>
-          <PromptArea request={prompt} />
-        </Box>
-        <Footer keys={[['enter', 'saved it'], ['ctrl-c', 'stop']]} />
-      </Box>
-    );
+    return <PromptScreen header={header} request={prompt} keys={[['enter', 'saved it'], ['ctrl-c', 'stop']]} />;
   }
   if (prompt?.kind === 'qr' && !cancelling) {
     // A QR code needs most of the screen: show it alone, so the frame never outgrows the terminal —

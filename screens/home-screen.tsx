@@ -45,8 +45,9 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
     // Once, on mount: the choice was made on the first paint.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  const items = homeItems({ runs, flows, runsOnly, sandbox, noCredentials });
   // The entry under the cursor, for `p` (show that flow's plan instead of running it).
-  const highlighted = useRef(selected ?? homeItems({ runs, flows, runsOnly, sandbox, noCredentials })[0]?.value);
+  const highlighted = useRef(selected ?? items[0]?.value);
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) onChoose({ kind: 'quit' });
     if (key.escape && picked) setPicked(undefined);
@@ -79,7 +80,6 @@ export function HomeScreen({ runs, flows = FLOWS, runsOnly = false, profile, reg
 
   // Mirrored line for line by screens/first-paint.ts.
   const offerSandbox = !runsOnly && !sandbox;
-  const items = homeItems({ runs, flows, runsOnly, sandbox, noCredentials });
   return (
     <Box flexDirection="column">
       <Header title={runsOnly ? 'resume' : 'home'} profile={profile} region={region} sandbox={sandbox} />

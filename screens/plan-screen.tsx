@@ -2,14 +2,13 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { CancelledError, ExitCode, toErrorReport, type ErrorReport } from '../src/engine/errors.js';
 import { countLine, planLines, type PlanResult } from '../src/engine/plan.js';
-import { describeTarget } from '../src/engine/runner.js';
 import type { Answers } from '../src/engine/types.js';
 import type { RunRequest, Session } from '../src/session/session.js';
 import { ErrorPanel } from './error-panel.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { PlanPanel } from './prompts/plan-panel.js';
-import { PromptArea } from './prompts/prompt-area.js';
+import { PromptScreen } from './prompts/prompt-screen.js';
 import type { PromptBroker } from './state/prompt-broker.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -59,17 +58,7 @@ export function PlanScreen({ session, request, broker, onRun, onHome, onExit }: 
 
   const title = `Plan: ${entry?.title ?? request.flow}`;
   const header = <Header title={title} profile={session.args.profile} account={made?.plan.target.account} region={made?.plan.target.region ?? session.args.region} sandbox={session.sandbox} />;
-  if (prompt) {
-    return (
-      <Box flexDirection="column">
-        {header}
-        <Box paddingX={1} marginTop={1}>
-          <PromptArea request={prompt} />
-        </Box>
-        <Footer keys={[['enter', 'answer'], ['ctrl-c', 'back home']]} />
-      </Box>
-    );
-  }
+  if (prompt) return <PromptScreen header={header} request={prompt} keys={[['enter', 'answer'], ['ctrl-c', 'back home']]} />;
   if (failed) {
     return (
       <Box flexDirection="column">
@@ -88,7 +77,7 @@ export function PlanScreen({ session, request, broker, onRun, onHome, onExit }: 
     );
   }
   // The plan's own lines, as `--plan` prints them: the first names the target, the last counts.
-  const steps = planLines(made.plan, describeTarget).slice(1, -1);
+  const steps = planLines(made.plan).slice(1, -1);
   return (
     <Box flexDirection="column">
       {header}

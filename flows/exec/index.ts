@@ -15,6 +15,7 @@ import { pluginCheck, session } from './steps/session.js';
 import { execState } from './steps/state.js';
 import { execTaskDefinition } from './steps/task-definition.js';
 import { taskRole } from './steps/task-role.js';
+import { shortTaskId } from '../shared/task-id.js';
 
 /**
  * `slipway exec --env <env> [--task ID] [-- <command…>]`: ECS Exec into a task of the environment's
@@ -42,7 +43,7 @@ export function execSummary(outputs: Record<string, Outputs>): string[] {
   const s = outputs.session;
   if (!s) return [];
   const code = Number(s.exitCode);
-  const what = `Session in ${String(s.container)} of task ${String(s.taskArn).split('/').pop()?.slice(0, 8)} ended`;
+  const what = `Session in ${String(s.container)} of task ${shortTaskId(String(s.taskArn))} ended`;
   return [code === 0 ? `${what}.` : `${what} with exit code ${code}; slipway exits with the same code.`];
 }
 

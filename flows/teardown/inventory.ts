@@ -5,6 +5,7 @@ import type { Answers } from '../../src/engine/types.js';
 import { environmentPath, readEnvironment } from '../rollout/environment.js';
 import { STARTED_BY } from '../run/steps/task.js';
 import { INSTANCE_ROLE, targetNames } from '../rollout/targets/names.js';
+import { shortTaskId } from '../shared/task-id.js';
 import {
   findAutoScalingGroups,
   findCapacityProvider,
@@ -124,7 +125,7 @@ export function planLines(c: RolloutContext, inventory: Inventory, deleteLogs: b
     ...(role ? [`IAM role ${role.name} (its policies detached first)`] : []),
     ...(inventory.taskRole ? [`IAM role ${inventory.taskRole.name} (ECS Exec's task role; its policies deleted first)`] : []),
     ...(infrastructureRole ? [`IAM role ${infrastructureRole.name} (its policies detached first)`] : []),
-    ...oneOffTasks.map((arn) => `one-off task ${arn.split('/').pop()?.slice(0, 8)} (stopped)`),
+    ...oneOffTasks.map((arn) => `one-off task ${shortTaskId(arn)} (stopped)`),
     ...(cluster ? [`ECS cluster ${cluster.name}`] : []),
   ];
   const kept = [

@@ -8,7 +8,6 @@ import { ExitCode, UsageError } from '../engine/errors.js';
 import type { RunResult } from '../engine/events.js';
 import type { Prompter } from '../engine/prompter.js';
 import { planLines } from '../engine/plan.js';
-import { describeTarget } from '../engine/runner.js';
 import { Session, type RunRequest } from '../session/session.js';
 import { NonInteractivePrompter } from './ci-prompter.js';
 import { createLineRenderer } from './line-renderer.js';
@@ -32,7 +31,7 @@ export async function startLines(args: CliArgs, mode: Exclude<Mode, 'tui'>, env:
         if (args.plan) {
           const { plan } = await lines.session.plan(prepared, { prompter: lines.prompter, cancel: cancel.signal });
           if (args.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
-          else for (const line of planLines(plan, describeTarget)) process.stdout.write(`${line}\n`);
+          else for (const line of planLines(plan)) process.stdout.write(`${line}\n`);
           return args.detailedExitcode && plan.changes ? ExitCode.changesPlanned : ExitCode.ok;
         }
         const emit = createLineRenderer(lines.out, { ascii: mode === 'ci' || env.TERM === 'dumb' });

@@ -154,7 +154,7 @@ function describe(step: Step<any>, c: StepContext): string {
 const SYMBOL: Record<PlanAction, string> = { unchanged: '=', check: '✓', create: '+', update: '~', delete: '-', run: '>', unknown: '+' };
 
 /** The plan as lines, Terraform-like: one per step with its symbol, what differs under it, then the count. */
-export function planLines(plan: PlanResult, describeTarget: (t: Target) => string): string[] {
+export function planLines(plan: PlanResult): string[] {
   const lines = [`Plan: ${plan.title} · ${describeTarget(plan.target)} — nothing is changed and no journal is written.`];
   if (plan.resumes) lines.push(`  The run would resume an unfinished one (${plan.resumes}), with its answers.`);
   for (const step of plan.steps) {

@@ -1,3 +1,4 @@
+import { quickFlow } from '../support/quick-flow.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
@@ -210,20 +211,7 @@ describe('Root on the home screen', () => {
 
 describe('the record printed when slipway ends', () => {
   it('holds every flow run from the home screen, not only the last', async () => {
-    const quick = (name: string): FlowEntry => ({
-      name,
-      label: `Flow ${name}`,
-      description: `runs ${name}`,
-      load: async () => ({
-        name,
-        title: `Flow ${name}`,
-        kind: 'checks',
-        questions: [],
-        target: async () => ({ region: 'us-east-1' }),
-        context: async (base) => base,
-        steps: [{ id: 'look', title: `Look at ${name}`, check: true, probe: async () => ({ seen: name }), apply: async () => ({ seen: name }) }],
-      }),
-    });
+    const quick = quickFlow;
     const onExit = vi.fn<(code: number) => void>();
     const session = new Session(parseCli([]), { ...temp.env, AWS_PROFILE: 'dev' }, [quick('alpha'), quick('beta')]);
     const app = render(<Root session={session} initial={{ kind: 'home' }} broker={new PromptBroker()} onExit={onExit} />);

@@ -1,7 +1,7 @@
+import { quickFlow } from '../support/quick-flow.js';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
-import type { FlowEntry } from '../../src/cli/flows.js';
 import { Journal } from '../../src/engine/journal.js';
 import type { Prompter } from '../../src/engine/prompter.js';
 import { Session } from '../../src/session/session.js';
@@ -9,20 +9,7 @@ import { useTempEnv } from '../screens/support.js';
 
 const temp = useTempEnv();
 
-const quick = (name: string): FlowEntry => ({
-  name,
-  label: `Flow ${name}`,
-  description: `runs ${name}`,
-  load: async () => ({
-    name,
-    title: `Flow ${name}`,
-    kind: 'checks',
-    questions: [],
-    target: async () => ({ region: 'us-east-1' }),
-    context: async (base) => base,
-    steps: [{ id: 'look', title: `Look at ${name}`, check: true, probe: async () => ({ seen: name }), apply: async () => ({ seen: name }) }],
-  }),
-});
+const quick = quickFlow;
 
 const nobodyAsks = { interactive: false } as unknown as Prompter;
 

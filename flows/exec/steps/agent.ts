@@ -5,6 +5,7 @@ import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../../rollout/context.js';
 import { serviceTasks } from './enable.js';
 import { currentService } from './state.js';
+import { shortTaskId } from '../../shared/task-id.js';
 
 /** The status of ECS Exec's agent in a task's container (undefined: the task was started without exec). */
 export function agentStatus(task: Task, container: string): string | undefined {
@@ -43,11 +44,11 @@ export const agentWait: Step<RolloutContext> = {
       const tasks = await serviceTasks(c);
       const ready = tasks.find((t) => execReadyTask(t, container));
       if (ready?.taskArn) {
-        c.report.log(`Task ${ready.taskArn.split('/').pop()?.slice(0, 8)}: ExecuteCommandAgent RUNNING (${Math.round((Date.now() - started) / 1000)} s).`);
+        c.report.log(`Task ${shortTaskId(ready.taskArn)}: ExecuteCommandAgent RUNNING (${Math.round((Date.now() - started) / 1000)} s).`);
         return { taskArn: ready.taskArn };
       }
       const newest = tasks.find((t) => t.startedBy === deploymentId);
-      const now = newest ? `task ${newest.taskArn?.split('/').pop()?.slice(0, 8)} ${newest.lastStatus}, agent ${agentStatus(newest, container) ?? 'not there yet'}` : `deployment ${deploymentId}: no task started yet`;
+      const now = newest ? `task ${shortTaskId(newest.taskArn ?? '')} ${newest.lastStatus}, agent ${agentStatus(newest, container) ?? 'not there yet'}` : `deployment ${deploymentId}: no task started yet`;
       if (now !== said) c.report.log(`${now}…`);
       said = now;
       const deployment = (await currentService(c)).deployments?.find((d) => d.id === deploymentId);

@@ -6,8 +6,9 @@ import { typedExecAnswers } from '../questions.js';
 import { agentStatus, execReadyTask } from './agent.js';
 import { serviceTasks } from './enable.js';
 import { platformTooOld } from './state.js';
+import { shortTaskId } from '../../shared/task-id.js';
 
-const short = (t: Task) => (t.taskArn?.split('/').pop() ?? '').slice(0, 8);
+const short = (t: Task) => shortTaskId(t.taskArn ?? '');
 
 function describeTask(t: Task, container: string): string {
   const started = t.startedAt ? `started ${t.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}` : (t.lastStatus ?? '');

@@ -9,6 +9,7 @@ import { showCommand } from '../../run/command.js';
 import { EXEC_ACTIONS } from '../policy.js';
 import { findOnPath, handOver, PLUGIN, pluginMissing } from '../plugin.js';
 import { typedExecAnswers } from '../questions.js';
+import { shortTaskId } from '../../shared/task-id.js';
 
 /**
  * The session: ecs:ExecuteCommand on the chosen task and container (interactive, as ECS requires),
@@ -46,7 +47,7 @@ export const session: Step<RolloutContext> = {
       throw explainExecError(c, error);
     }
     const sessionId = out.session?.sessionId ?? '';
-    c.report.log(`Session ${sessionId}: ${command} in ${container} of task ${taskArn.split('/').pop()?.slice(0, 8)}.`);
+    c.report.log(`Session ${sessionId}: ${command} in ${container} of task ${shortTaskId(taskArn)}.`);
     const exitCode = c.runtime.sandbox ? await sandboxSession(c, taskArn, container) : await pluginSession(c, out, taskArn, container);
     return { taskArn, container, sessionId, exitCode };
   },

@@ -5,6 +5,7 @@ import { SlipwayError } from '../../../src/engine/errors.js';
 import type { Step } from '../../../src/engine/types.js';
 import type { RolloutContext } from '../../rollout/context.js';
 import { showCommand } from '../command.js';
+import { shortTaskId } from '../../shared/task-id.js';
 
 /** How slipway's one-off tasks show in ECS (ListTasks can filter on it). */
 export const STARTED_BY = 'slipway-run';
@@ -58,9 +59,8 @@ function started(taskArn: string) {
   return { taskArn, taskId: taskArn.split('/').pop() ?? '' };
 }
 
-export function shortId(taskArn: string): string {
-  return (taskArn.split('/').pop() ?? taskArn).slice(0, 8);
-}
+/** The task's short id, as every screen of slipway shows it. */
+export const shortId = shortTaskId;
 
 /** The task this run started, running or stopped, found by its run tag among slipway's one-off tasks. */
 async function findStarted(c: RolloutContext, runKey: string): Promise<Task | undefined> {

@@ -17,6 +17,7 @@ import { execTaskRoleName } from '../../exec/names.js';
 import { foreignTasks, runningOneOffTasks } from '../inventory.js';
 import { retryWhileInUse, waitUntil } from '../waiting.js';
 import { deleteLogs } from './plan.js';
+import { shortTaskId } from '../../shared/task-id.js';
 
 /** Only with --delete-logs (asked, default no): logs outlive the environment unless asked. */
 export const deleteLogGroup: Step<RolloutContext> = {
@@ -102,13 +103,13 @@ export const deleteCluster: Step<RolloutContext> = {
     const services = (await tolerate('not-found', () => ecs.send(new ListServicesCommand({ cluster: c.names.cluster }), { abortSignal: c.signal })))?.serviceArns ?? [];
     const others = await foreignTasks(c);
     if (services.length > 0 || others.length > 0) {
-      const what = [...services.map((s) => `service ${s.split('/').pop()}`), ...others.map((t) => `task ${t.split('/').pop()?.slice(0, 8)}`)].join(', ');
+      const what = [...services.map((s) => `service ${s.split('/').pop()}`), ...others.map((t) => `task ${shortTaskId(t)}`)].join(', ');
       c.report.log(`Kept cluster ${c.names.cluster}: it still runs what slipway did not start (${what}).`, 'warn');
       return { kept: c.names.cluster, because: what };
     }
     for (const task of await runningOneOffTasks(c)) {
       await ecs.send(new StopTaskCommand({ cluster: c.names.cluster, task, reason: 'slipway teardown' }), { abortSignal: c.signal });
-      c.report.log(`Stopped one-off task ${task.split('/').pop()?.slice(0, 8)}`);
+      c.report.log(`Stopped one-off task ${shortTaskId(task)}`);
     }
     await waitUntil(c, 'waiting for one-off tasks to stop', async () => (await runningOneOffTasks(c)).length === 0);
     await retryWhileInUse(c, `Cluster ${c.names.cluster}`, () => tolerate('not-found', () => ecs.send(new DeleteClusterCommand({ cluster: c.names.cluster }), { abortSignal: c.signal })));
